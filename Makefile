@@ -1,0 +1,25 @@
+# The two commands of the README. Each one builds the environment it needs from nothing.
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: repro test env
+env: $(STAMP)
+
+# Re-install whenever the dependency pins change.
+$(STAMP): settings.ini setup.py pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+# The main job: the whole pipeline on the embedded default profile.
+repro: $(STAMP)
+	dvc repro
+
+# Notebook tests, then pytest (which runs the smoke profile of the pipeline end to end).
+# pytest's exit 5 ("no tests collected") is not a failure.
+test: $(STAMP)
+	nbdev_test --n_workers 2
+	pytest -q tests || [ $$? -eq 5 ]

@@ -1,0 +1,59 @@
+"""The smoke profile of the whole DVC pipeline, end to end, in a throwaway copy of the repository."""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(cmd, cwd):
+    "Run `cmd` in `cwd`, failing the test with its output when it fails."
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, "DVC_NO_ANALYTICS": "1"})
+    assert res.returncode == 0, f"{' '.join(cmd)} failed:\n{res.stdout[-4000:]}\n{res.stderr[-4000:]}"
+    return res.stdout
+
+
+@pytest.fixture(scope="module")
+def smoke_repo(tmp_path_factory):
+    "A copy of the working tree (tracked and untracked files, not data/) with `base.profile: smoke`, reproduced once."
+    repo = tmp_path_factory.mktemp("smoke")
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, listed):
+        if (ROOT/rel).is_file():
+            (repo/rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT/rel, repo/rel)
+    run(["git", "init", "-q"], repo)  # DVC wants to live in a git repository
+    params = repo/"params.yaml"
+    text, n = re.subn(r"(?m)^(\s+profile:\s*)\w+", r"\1smoke", params.read_text(), count=1)
+    assert n == 1, "params.yaml has no base.profile line"
+    params.write_text(text)
+    run(["dvc", "repro"], repo)
+    return repo
+
+
+def test_synth_data_stage(smoke_repo):
+    params = yaml.safe_load((smoke_repo/"params.yaml").read_text())["synth_data"]
+    df = pd.read_parquet(smoke_repo/"data/synth/manifest.parquet")
+    assert df.groupby("split").size().to_dict() == {s: params[f"n_{s}"]["smoke"] for s in ("train", "val", "test")}
+    assert (smoke_repo/"data/figures/synth_data/card.png").stat().st_size > 10_000
+    assert (smoke_repo/"data/runs/50_synth_data.ipynb").is_file()
+    stats = json.loads((smoke_repo/"data/metrics/synth_data.json").read_text())
+    assert stats["n_images"] == len(df)
+
+
+def test_repro_twice_does_nothing(smoke_repo):
+    out = run(["dvc", "repro"], smoke_repo)
+    assert "didn't change" in out or "up to date" in out, out
+    assert "Running stage" not in out
+
+
+def test_metrics_show(smoke_repo):
+    assert "occluded_frac_mean" in run(["dvc", "metrics", "show"], smoke_repo)
