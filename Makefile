@@ -5,7 +5,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: repro test env
+.PHONY: repro test env readme
 env: $(STAMP)
 
 # Re-install whenever the dependency pins change.
@@ -23,3 +23,7 @@ repro: $(STAMP)
 test: $(STAMP)
 	nbdev_test --n_workers 2
 	pytest -q tests || [ $$? -eq 5 ]
+
+# README.md is rendered from nbs/index.ipynb (executed, so its outputs are real).
+readme: $(STAMP)
+	jupyter nbconvert --log-level WARN --to markdown --execute nbs/index.ipynb --output-dir . --output README
