@@ -26,4 +26,4 @@ test: $(STAMP)
 
 # README.md is rendered from nbs/index.ipynb (executed, so its outputs are real).
 readme: $(STAMP)
-	jupyter nbconvert --log-level WARN --to markdown --execute nbs/index.ipynb --output-dir . --output README
+	jupyter nbconvert --log-level WARN --to markdown --no-input --execute nbs/index.ipynb --output-dir . --output README
