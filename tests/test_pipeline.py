@@ -57,3 +57,29 @@ def test_repro_twice_does_nothing(smoke_repo):
 
 def test_metrics_show(smoke_repo):
     assert "occluded_frac_mean" in run(["dvc", "metrics", "show"], smoke_repo)
+
+
+def test_pretrained_parts(smoke_repo):
+    "The three trained parts load through their public loaders, and the caches cover every sample in order."
+    from s3pot.backbone import SamBackbone
+    from s3pot.parsing import FaceParser
+    from s3pot.precompute import load_features
+    from s3pot.reference import load_reference_generator
+    data = smoke_repo/"data"
+    SamBackbone.from_pretrained(data/"models/sam_tiny")
+    FaceParser.from_pretrained(data/"models/parser")
+    load_reference_generator(data/"models/generator")
+    manifest = pd.read_parquet(data/"synth/manifest.parquet")
+    refs = pd.read_parquet(data/"references/references.parquet")
+    assert list(refs.id) == list(manifest.id)
+    assert all((data/"references"/p).is_file() for p in refs.reference)
+    for split, ids in manifest.groupby("split", sort=False).id:
+        assert load_features(data/"features", split).ids == list(ids)
+    for stage, key in (("pretrain_sam", "miou"), ("train_parser", "miou"), ("references", "ms_per_image"),
+                       ("features", "cos_visible_tokens")):
+        assert any(key in k for k in json.loads((data/f"metrics/{stage}.json").read_text())), (stage, key)
+
+
+def test_plots(smoke_repo):
+    out = run(["dvc", "plots", "show", "--json"], smoke_repo)
+    assert "loss.csv" in out
