@@ -83,3 +83,15 @@ def test_pretrained_parts(smoke_repo):
 def test_plots(smoke_repo):
     out = run(["dvc", "plots", "show", "--json"], smoke_repo)
     assert "loss.csv" in out
+
+
+def test_train_s3pot(smoke_repo):
+    "The trained head loads onto the pipeline's SAM, and the val scores of both modes come from the run."
+    from s3pot.backbone import SamBackbone
+    from s3pot.model import load_s3pot
+    data = smoke_repo/"data"
+    model = load_s3pot(data/"models/s3pot", SamBackbone.from_pretrained(data/"models/sam_tiny"))
+    assert model.config["target"] == "visible"
+    metrics = json.loads((data/"metrics/train_s3pot.json").read_text())
+    for key in ("val_iou_general", "val_iou_per_image", "per_image_seconds"):
+        assert 0 <= metrics[key] <= (1 if "iou" in key else 60), (key, metrics[key])
