@@ -95,3 +95,14 @@ def test_train_s3pot(smoke_repo):
     metrics = json.loads((data/"metrics/train_s3pot.json").read_text())
     for key in ("val_iou_general", "val_iou_per_image", "per_image_seconds"):
         assert 0 <= metrics[key] <= (1 if "iou" in key else 60), (key, metrics[key])
+
+
+def test_evaluate(smoke_repo):
+    "Every method of the comparison is scored on the whole test split, from the run."
+    data = smoke_repo/"data"
+    table = pd.read_csv(data/"tables/evaluate/comparison.csv").set_index("method")
+    assert {"S³POT (general)", "S³POT (per-image)", "pixel difference", "supervised oracle"} <= set(table.index)
+    assert table.occlusion_iou.between(0, 1).all()
+    n_test = yaml.safe_load((smoke_repo/"params.yaml").read_text())["synth_data"]["n_test"]["smoke"]
+    assert table.loc["S³POT (general)", "images"] == n_test
+    assert "targets" in json.loads((data/"metrics/evaluate.json").read_text())
