@@ -26,6 +26,7 @@ test: $(STAMP) browser
 
 # README.md is rendered from nbs/index.ipynb (executed, so its outputs are real).
 readme: $(STAMP)
+	rm -rf README_files
 	jupyter nbconvert --log-level WARN --to markdown --no-input --execute nbs/index.ipynb --output-dir . --output README
 
 # The annotation tool's browser test drives Debian's chromium; install it when missing and allowed
