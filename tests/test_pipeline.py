@@ -106,3 +106,15 @@ def test_evaluate(smoke_repo):
     n_test = yaml.safe_load((smoke_repo/"params.yaml").read_text())["synth_data"]["n_test"]["smoke"]
     assert table.loc["S³POT (general)", "images"] == n_test
     assert "targets" in json.loads((data/"metrics/evaluate.json").read_text())
+
+
+def test_ablations_and_figures(smoke_repo):
+    "One score per ablation variant, and the paper's tables and figures drawn from them."
+    data = smoke_repo/"data"
+    names = yaml.safe_load((smoke_repo/"params.yaml").read_text())["ablations"]["names"]
+    for name in names:
+        assert 0 <= json.loads((data/f"ablations/{name}.json").read_text())["iou"] <= 1, name
+    table = pd.read_csv(data/"tables/paper/ablations.csv")
+    assert set(table.variant) == set(names)
+    for fig in ("ablations.png", "per_category.png", "qualitative.png", "failures.png"):
+        assert (data/"figures/paper"/fig).stat().st_size > 5_000, fig
