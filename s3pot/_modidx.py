@@ -612,5 +612,6 @@ d = { 'settings': { 'branch': 'main',
                              's3pot.train.feature_loader': ('train.html#feature_loader', 's3pot/train.py'),
                              's3pot.train.optimize_per_image': ('train.html#optimize_per_image', 's3pot/train.py'),
                              's3pot.train.read_history': ('train.html#read_history', 's3pot/train.py'),
+                             's3pot.train.run_id': ('train.html#run_id', 's3pot/train.py'),
                              's3pot.train.train_from_params': ('train.html#train_from_params', 's3pot/train.py'),
                              's3pot.train.train_general': ('train.html#train_general', 's3pot/train.py')}}}
