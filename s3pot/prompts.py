@@ -98,7 +98,8 @@ def build_candidates(raw: torch.Tensor, ref: torch.Tensor, region: torch.Tensor,
     for i in range(b):
         tok = torch.nonzero(region[i].flatten()).flatten()
         fr, fq = _normalise(ref[i].flatten(1)[:, tok]), _normalise(raw[i].flatten(1)[:, tok])
-        sim = fr.T @ fq                                             # (n_ref, n_raw), both restricted to the face
+        with torch.autocast(raw.device.type, enabled=False):        # similarities near 0.999 need float32, even under bf16
+            sim = fr.T @ fq                                         # (n_ref, n_raw), both restricted to the face
         m = MATCHERS[matching]
         r, q = m(sim, generator=generator) if matching == "random" else m(sim)
         matched = torch.full((len(tok),), -1.0, device=raw.device)
