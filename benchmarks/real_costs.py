@@ -16,17 +16,16 @@ Each architecture runs in a fresh process, so that its peak memory is its own. P
 vit_h takes a minute or more per forward on one CPU thread; use --repeats 1 for a quicker run.
 """
 from __future__ import annotations
-import argparse, json, os, resource, statistics, subprocess, sys, time
+import argparse, json, os, statistics, time
 from pathlib import Path
+
+from _harness import rss_mb, run_isolated, table  # benchmarks/ is on sys.path when a script here runs
 
 KINDS = ("vit_b", "vit_l", "vit_h")
 METRICS = (Path("data/metrics/references.json"), Path("data/metrics/features.json"))
 ENCODINGS_PER_SAMPLE = 2  # raw photo + reference image
 
 
-def rss_mb() -> float:
-    "Peak resident memory of this process so far, in MB (Linux reports KB)."
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(cfg: dict) -> dict:
@@ -48,17 +47,8 @@ def worker(cfg: dict) -> dict:
     return dict(cfg, seconds=statistics.median(times), times=times, params_m=params, rss_loaded_mb=loaded, rss_peak_mb=rss_mb())
 
 
-def run(cfg: dict) -> dict:
-    "`worker(cfg)` in a fresh Python process."
-    out = subprocess.run([sys.executable, __file__, "--worker", json.dumps(cfg)], capture_output=True, text=True)
-    if out.returncode: sys.exit(f"worker {cfg} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def table(header: list[str], rows: list[list]) -> str:
-    fmt = lambda v: f"{v:.3g}" if isinstance(v, float) and abs(v) < 1000 else f"{v:.0f}" if isinstance(v, float) else str(v)
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(fmt(v) for v in r) + " |" for r in rows])
 
 
 def embedded_costs() -> list[list]:
@@ -87,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
     print(f"torch {torch.__version__}, {args.threads} threads on {os.cpu_count()} CPUs; "
           f"1 warm-up + {args.repeats} timed forwards on a 1 × 3 × 1024 × 1024 image\n")
-    results = [run(dict(kind=k, threads=args.threads, repeats=args.repeats)) for k in args.kinds]
+    results = [run_isolated(__file__, dict(kind=k, threads=args.threads, repeats=args.repeats)) for k in args.kinds]
     print("### SAM image encoder, one 1024 × 1024 image (random weights, official sizes)\n")
     print(table(["arch", "params M", "s/img (median)", "runs s", "RSS loaded MB", "peak RSS MB"],
                 [[r["kind"], r["params_m"], r["seconds"], " ".join(f"{t:.1f}" for t in r["times"]), r["rss_loaded_mb"], r["rss_peak_mb"]]

@@ -19,8 +19,10 @@ On a machine whose cores are busy with other work, use --threads 1: PyTorch's Op
 each other by spinning, and with two threads on two shared cores the reference UNet ran 100× slower.
 """
 from __future__ import annotations
-import argparse, json, os, resource, subprocess, sys, tempfile, time
+import argparse, json, os, tempfile, time
 from pathlib import Path
+
+from _harness import rss_mb, run_isolated, table  # benchmarks/ is on sys.path when a script here runs
 
 STAGES = {"detect": ["detect"], "parse": ["parse"], "RF": ["reference"], "encoder ×2": ["encode"], "FE": ["fe"],
           "PS": ["ps"], "decoder": ["decoder"], "rest": ["load", "crop", "post", "paste"]}
@@ -43,14 +45,11 @@ def random_models(folder: Path) -> Path:
     return folder
 
 
-def rss_mb() -> float:
-    "Peak resident memory of this process so far, in MB (Linux reports KB)."
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(cfg: dict) -> dict:
     "Run one configuration in this process and return its measurements."
-    import cv2, numpy as np, torch, warnings
+    import cv2, torch, warnings
     torch.set_num_threads(cfg["threads"]); cv2.setNumThreads(cfg["threads"])
     from s3pot.data.synth import render_sample
     from s3pot.inference import OcclusionSegmenter
@@ -72,17 +71,8 @@ def worker(cfg: dict) -> dict:
                 rss_loaded_mb=loaded, rss_peak_mb=rss_mb())
 
 
-def run(cfg: dict) -> dict:
-    "`worker(cfg)` in a fresh Python process."
-    out = subprocess.run([sys.executable, __file__, "--worker", json.dumps(cfg)], capture_output=True, text=True)
-    if out.returncode: sys.exit(f"worker {cfg} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def table(header: list[str], rows: list[list]) -> str:
-    fmt = lambda v: f"{v:.3g}" if isinstance(v, float) and abs(v) < 10 else f"{v:.0f}" if isinstance(v, float) else str(v)
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
-    return "\n".join(lines + ["| " + " | ".join(fmt(v) for v in r) + " |" for r in rows])
 
 
 def main(argv=None):
@@ -111,7 +101,7 @@ def main(argv=None):
     log = {"batch": [], "count": [], "size": []}
 
     for bs, n in batches:
-        log["batch"].append(run(dict(common, batch_size=bs, n=n, size=256)))
+        log["batch"].append(run_isolated(__file__, dict(common, batch_size=bs, n=n, size=256)))
     print("### Throughput by batch size (256 × 256 photos)\n")
     print(table(["batch", "images", "img/s", "ms/img", *[f"{k} ms" for k in STAGES], "faces found", "RSS imports MB",
                  "+ models MB", "peak RSS MB"],
@@ -120,7 +110,7 @@ def main(argv=None):
                  for r in log["batch"]]))
 
     for n in counts:
-        log["count"].append(run(dict(common, batch_size=8, n=n, size=256)))
+        log["count"].append(run_isolated(__file__, dict(common, batch_size=8, n=n, size=256)))
     xs, ys = [r["n"] for r in log["count"]], [r["seconds"] for r in log["count"]]
     slope = (ys[-1] - ys[0]) / (xs[-1] - xs[0])
     print(f"\n### Time by number of images (batch 8, 256 × 256): {slope:.3f} s per extra image, "
@@ -128,7 +118,7 @@ def main(argv=None):
     print(table(["images", "seconds", "ms/img", "RSS peak MB"], [[r["n"], r["seconds"], r["per_image_ms"], r["rss_peak_mb"]] for r in log["count"]]))
 
     for side in sizes:
-        log["size"].append(run(dict(common, batch_size=8, n=8, size=side)))
+        log["size"].append(run_isolated(__file__, dict(common, batch_size=8, n=8, size=side)))
     print("\n### Time by input size (batch 8, 8 photos; the models always see a crop at SAM's size)\n")
     print(table(["input", "ms/img", "detect ms", "rest ms (load, crop, post, paste)", "models ms", "RSS peak MB"],
                 [[f"{r['size']}²", r["per_image_ms"], r["stages_ms"]["detect"], r["stages_ms"]["rest"],
