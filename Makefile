@@ -5,7 +5,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: repro test env readme browser
+.PHONY: repro test env readme browser foundation
 env: $(STAMP)
 
 # Re-install whenever the dependency pins change.
@@ -35,3 +35,15 @@ browser:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium not installed: the browser test will skip"; }
+
+# The foundation SAM shipped in s3pot/weights/foundation_sam: retrain it (hours on 2 cores, minutes on a GPU).
+# Resumable: it continues from data/checkpoints/foundation_sam, or from the committed snapshot in foundation/resume.
+# TIME_LIMIT=SECONDS stops it (checkpointed) after that long and ships the weights reached so far; rerun to go on.
+# THREADS=1 on a busy machine: two OpenMP threads that keep losing their core stall each other many-fold.
+PROFILE ?= default
+foundation: $(STAMP)
+	mkdir -p data/runs
+	papermill -k python3 --language python nbs/51_foundation_sam.ipynb data/runs/51_foundation_sam_train.ipynb \
+	  -p params_path params.yaml -p profile $(PROFILE) -p train True -p ship_dir s3pot/weights/foundation_sam -p resume_dir foundation/resume \
+	  -p ckpt_dir data/checkpoints/foundation_sam -p model_dir data/models/sam -p figures_dir data/figures/foundation_sam_train \
+	  -p metrics_path data/metrics/foundation_sam_train.json $(if $(TIME_LIMIT),-p time_limit_s $(TIME_LIMIT)) $(if $(THREADS),-p threads $(THREADS))

@@ -5,6 +5,7 @@
 # %% ../nbs/10_backbone.ipynb #56d73f72
 from __future__ import annotations
 import json, math, shutil, time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -20,12 +21,16 @@ from torch import nn
 from torchvision.ops import sigmoid_focal_loss
 from tqdm.auto import tqdm
 
+from .data.pretrain import pretrain_sample, pretrain_stream
 from .data.scenes import render_scene, scene_seed
+from .data.synth import render_face
+from .encoder import build_foundation_sam
 from .images import atomic_dir
 
 # %% auto #0
-__all__ = ['sam_registry', 'build_tiny_sam', 'save_sam', 'infer_sam_kind', 'load_sam', 'SamBackbone', 'as_backbone',
-           'sample_points', 'noisy_boxes', 'corrective_clicks', 'interior_point', 'mask_losses', 'evaluate_points',
+__all__ = ['sam_registry', 'PROMPT_MODES', 'PROMPT_MIX', 'PRETRAIN_SOURCES', 'build_tiny_sam', 'save_sam', 'infer_sam_kind',
+           'load_sam', 'SamBackbone', 'as_backbone', 'sample_points', 'noisy_boxes', 'corrective_clicks',
+           'interior_point', 'sample_prompts', 'mask_losses', 'evaluate_points', 'evaluate_faces', 'write_snapshot',
            'pretrain_sam']
 
 # %% ../nbs/10_backbone.ipynb #bc1d4104
@@ -66,17 +71,18 @@ def build_tiny_sam(*, image_size: int = 256, patch_size: int = 16, embed_dim: in
     return sam.eval()
 
 # %% ../nbs/10_backbone.ipynb #324d12f4
-sam_registry = {"tiny": build_tiny_sam,
+sam_registry = {"tiny": build_tiny_sam, "foundation": build_foundation_sam,
                 **{k: partial(sam_model_registry[k], checkpoint=None) for k in ("vit_b", "vit_l", "vit_h")}}
 
 # %% ../nbs/10_backbone.ipynb #37111ef2
 _OFFICIAL = {768: ("vit_b", 12), 1024: ("vit_l", 24), 1280: ("vit_h", 32)}
+_EMBEDDED = ("tiny", "foundation")  # the kinds whose builders take architecture arguments
 
 def _sam_config(model: Sam) -> dict | None: return getattr(model, "s3pot_config", None)
 
 def _build(kind: str, arch: dict, *, device=None) -> Sam:
     if kind not in sam_registry: raise ValueError(f"unknown SAM kind {kind!r}; expected one of {list(sam_registry)}")
-    if kind != "tiny" and arch: raise ValueError(f"the official {kind} architecture takes no arguments, got {arch}")
+    if kind not in _EMBEDDED and arch: raise ValueError(f"the official {kind} architecture takes no arguments, got {arch}")
     with torch.device(device or "cpu"): model = sam_registry[kind](**arch)
     if not hasattr(model, "s3pot_config"): model.s3pot_config = {"kind": kind, "arch": {}}
     return model
@@ -292,6 +298,63 @@ def interior_point(mask: np.ndarray) -> tuple[int, int]:
     y, x = np.unravel_index(int(d.argmax()), d.shape)
     return int(x), int(y)
 
+# %% ../nbs/10_backbone.ipynb #b29a540a
+PROMPT_MODES = ("point", "points", "box", "mask")
+PROMPT_MIX = (0.25, 0.35, 0.2, 0.2)
+
+def _draw_in(region: torch.Tensor, k: int, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    "k distinct pixels (P, k, 2) drawn uniformly from each region (P, H, W), and whether each lies in its region (P, k)."
+    flat = region.flatten(1).float()
+    idx = (torch.rand(flat.shape, generator=g) * flat).topk(k, dim=1).indices  # top-k of masked uniforms: a uniform draw without replacement
+    W = region.shape[-1]
+    return torch.stack([idx % W, idx // W], -1).float(), flat.gather(1, idx) > 0
+
+def _band(masks: torch.Tensor, width: int) -> torch.Tensor:
+    "The ring of `width` pixels just outside each mask (P, H, W)."
+    k = 2 * width + 1  # separable: the same square, at 2k instead of k² comparisons per pixel
+    grown = F.max_pool2d(F.max_pool2d(masks[:, None].float(), (1, k), 1, (0, width)), (k, 1), 1, (width, 0))[:, 0] > 0
+    return grown & ~masks
+
+def _coarse_mask_prompt(masks: torch.Tensor, low_size: tuple[int, int], g: torch.Generator) -> torch.Tensor:
+    "Mask-prompt logits (P, 1, *low_size): each instance seen at 1/8 resolution, grown or shrunk by a pixel, ±(2..8)."
+    P, H, W = masks.shape
+    coarse = F.adaptive_avg_pool2d(masks[:, None].float(), (max(1, H // 8), max(1, W // 8)))
+    grow = torch.randint(-1, 2, (P,), generator=g)
+    coarse = torch.where(grow[:, None, None, None] > 0, F.max_pool2d(coarse, 3, 1, 1),
+                         torch.where(grow[:, None, None, None] < 0, -F.max_pool2d(-coarse, 3, 1, 1), coarse))
+    scale = 2 + 6 * torch.rand(P, 1, 1, 1, generator=g)
+    return (F.interpolate(coarse, low_size, mode="bilinear", align_corners=False) - 0.5) * 2 * scale
+
+def sample_prompts(masks: torch.Tensor, g: torch.Generator, *, mode: str, max_points: int = 16,
+                   low_size: tuple[int, int] | None = None) -> dict:
+    "Training prompts for instances (P, H, W): points (P, N, 2) with labels (P, N) (−1 = padding), boxes (P, 4), mask_input (P, 1, h, w)."
+    if mode not in PROMPT_MODES: raise ValueError(f"mode must be one of {PROMPT_MODES}, got {mode!r}")
+    P, H, W = masks.shape
+    out = dict(points=None, labels=None, boxes=None, mask_input=None)
+    if mode == "point":
+        out.update(points=sample_points(masks, g), labels=torch.ones(P, 1))
+        return out
+    half = max(1, max_points // 2)
+    n_pos = torch.randint(1, half + 1, (P,), generator=g)
+    n_neg = torch.randint(0, half + 1, (P,), generator=g)
+    if mode == "mask": n_pos, n_neg = torch.randint(1, 4, (P,), generator=g), torch.zeros(P, dtype=torch.long)
+    if mode == "box":
+        out["boxes"] = noisy_boxes(masks, g)
+        with_points = torch.rand(P, generator=g) < 0.5
+        n_pos, n_neg = n_pos.clamp(max=4) * with_points, n_neg.clamp(max=4) * with_points
+    if mode == "mask": out["mask_input"] = _coarse_mask_prompt(masks, low_size or (H // 2, W // 2), g)
+    pos, pos_ok = _draw_in(masks, half, g)
+    near = torch.rand(P, 1, generator=g) < 0.5
+    band = _band(masks, max(2, H // 20))
+    outside = torch.where(near[..., None] & band.flatten(1).any(1)[:, None, None], band, ~masks)
+    neg, neg_ok = _draw_in(outside, half, g)
+    slot = torch.arange(half)
+    pos_lab = torch.where((slot < n_pos[:, None]) & pos_ok, 1.0, -1.0)
+    neg_lab = torch.where((slot < n_neg[:, None]) & neg_ok, 0.0, -1.0)
+    if mode != "box" or bool((pos_lab >= 0).any() or (neg_lab >= 0).any()):
+        out.update(points=torch.cat([pos, neg], 1), labels=torch.cat([pos_lab, neg_lab], 1))
+    return out
+
 # %% ../nbs/10_backbone.ipynb #c0a1bdeb
 def mask_losses(logits: torch.Tensor, target: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "Focal, dice and IoU (each (P, m)) of mask logits (P, m, h, w) against soft targets (P, 1, h, w) in [0, 1]."
@@ -332,37 +395,91 @@ def evaluate_points(model: Sam | SamBackbone, *, n_scenes: int = 32, seed: int =
     return {"miou": float(np.mean(single)), "miou_multimask": float(np.mean(multi)), "n_instances": len(single),
             "n_scenes": n_scenes, "split": split, "seed": seed, "size": size}
 
+# %% ../nbs/10_backbone.ipynb #18556a68
+@torch.no_grad()
+def evaluate_faces(model: Sam | SamBackbone, *, n_faces: int = 16, seed: int = 0, size: int = 256, points: int = 8,
+                   batch_size: int = 8, progress: bool = False) -> dict:
+    "On held-out (test-seed) faces: one-point mIoU of face parts, and the IoU of shapes over a face and of the visible face from `points` + `points` prompts."
+    bb, dev = as_backbone(model), as_backbone(model).sam.device
+    part_iou, shape_iou, visible_iou = [], [], []
+    g = torch.Generator().manual_seed(seed)
+    iou = lambda pred, gt: ((pred & gt).sum((1, 2)) / (pred | gt).sum((1, 2)).clamp(min=1)).tolist()
+    for start in tqdm(range(0, n_faces, batch_size), disable=not progress, desc="evaluate faces"):
+        ids = range(start, min(start + batch_size, n_faces))
+        faces = [pretrain_sample("face", seed, i, size=size, split="test") for i in ids]
+        comps = [pretrain_sample("composite", seed, i, size=size, split="test") for i in ids]
+        emb = bb.encode(_to_tensor([f[0] for f in faces] + [c[0] for c in comps]).to(dev))
+        gts = torch.from_numpy(np.concatenate([f[1] for f in faces]))
+        index = torch.tensor([i for i, f in enumerate(faces) for _ in f[1]])
+        pts = torch.tensor([interior_point(m) for f in faces for m in f[1]]).float()[:, None]
+        logits, _ = bb.decode(emb, pts.to(dev), torch.ones(len(gts), 1, device=dev), image_index=index.to(dev))
+        part_iou += iou(logits[:, 0].cpu() > 0, gts)
+        for j, (_, masks, w) in enumerate(comps):  # composites: shapes first (weight 3), the visible inner face last of the weight-3 ones
+            heavy = masks[w == 3]
+            if len(heavy) < 2: continue
+            shapes, face = torch.from_numpy(heavy[:-1]), torch.from_numpy(heavy[-1])
+            for target, other in [*((s, face) for s in shapes), (face, shapes.any(0))]:
+                pos, pos_ok = _draw_in(target[None], points, g)
+                neg, neg_ok = _draw_in(other[None], points, g)
+                lab = torch.cat([torch.where(pos_ok, 1.0, -1.0), torch.where(neg_ok, 0.0, -1.0)], 1)
+                out, _ = bb.decode(emb, torch.cat([pos, neg], 1).to(dev), lab.to(dev), image_index=torch.tensor([len(faces) + j]))
+                (visible_iou if target is face else shape_iou).extend(iou(out[:, 0].cpu() > 0, target[None]))
+    mean = lambda xs: float(np.mean(xs)) if xs else float("nan")
+    return {"face_part_point_miou": mean(part_iou), "shape_over_face_points_iou": mean(shape_iou),
+            "visible_face_points_iou": mean(visible_iou), "n_faces": n_faces, "points": points, "seed": seed, "size": size}
+
 # %% ../nbs/10_backbone.ipynb #7e622e22
-def _scene_batch(seed: int, step: int, batch_size: int, size: int, pool: int | None, cache: dict) -> list:
-    "Scenes (image, masks) of one step; with `pool`, the same `pool` scenes are cycled (and kept in `cache`)."
+PRETRAIN_SOURCES = ("scenes", "foundation")
+
+def _render_item(source: str, seed: int, index: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Training item `index`: image, instance masks (K, H, W) and their sampling weights (K,)."
+    if source == "scenes":
+        img, masks = render_scene(scene_seed("train", seed, index), size=size)
+        return img, masks, np.ones(len(masks))
+    return pretrain_stream(seed, index, size=size)
+
+def _scene_batch(seed: int, step: int, batch_size: int, size: int, pool: int | None, cache: dict, source: str = "scenes") -> list:
+    "Items (image, masks, weights) of one step; with `pool`, the same `pool` items are cycled (and kept in `cache`)."
+    if source not in PRETRAIN_SOURCES: raise ValueError(f"source must be one of {PRETRAIN_SOURCES}, got {source!r}")
     out = []
     for i in range(step * batch_size, (step + 1) * batch_size):
         idx = i % pool if pool else i
-        scene = cache.get(idx) or render_scene(scene_seed("train", seed, idx), size=size)
-        if pool: cache[idx] = scene
-        out.append(scene)
+        item = cache.get(idx) or _render_item(source, seed, idx, size)
+        if pool: cache[idx] = item
+        out.append(item)
     return out
 
-def _train_step(bb: SamBackbone, scenes: list, g: torch.Generator, *, masks_per_image: int, clicks: int,
-                box_prob: float, focal_weight: float = 20.0) -> tuple[torch.Tensor, dict]:
-    "The loss of one interactive training step and its parts."
-    scenes = [s for s in scenes if len(s[1])]
+def _pick_masks(items: list, g: torch.Generator, masks_per_image: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "Up to `masks_per_image` instances per item, drawn by weight without replacement → masks (P, H, W) and image index (P,)."
     gts, index = [], []
-    for i, (_, masks) in enumerate(scenes):
-        pick = torch.randperm(len(masks), generator=g)[:masks_per_image]
-        gts.append(torch.from_numpy(masks)[pick]); index += [i] * len(pick)
-    gts, index = torch.cat(gts), torch.tensor(index)
+    for i, (_, masks, weights) in enumerate(items):
+        k = min(masks_per_image, len(masks))
+        pick = torch.multinomial(torch.as_tensor(weights, dtype=torch.float), k, generator=g)
+        gts.append(torch.from_numpy(masks)[pick]); index += [i] * k
+    return torch.cat(gts), torch.tensor(index)
+
+def _train_step(bb: SamBackbone, items: list, g: torch.Generator, *, masks_per_image: int, clicks: int,
+                box_prob: float, focal_weight: float = 20.0, prompts: str = "clicks", max_points: int = 16) -> tuple[torch.Tensor, dict]:
+    "The loss of one interactive training step and its parts; `prompts` 'clicks' (a point or a box) or 'rich' (`sample_prompts`)."
+    items = [it if len(it) == 3 else (*it, np.ones(len(it[1]))) for it in items]
+    items = [it for it in items if len(it[1])]
+    gts, index = _pick_masks(items, g, masks_per_image)
     size, dev = tuple(gts.shape[-2:]), bb.sam.device  # prompts are drawn on the CPU, the model runs where it lives
-    emb = bb.encode(_to_tensor([s[0] for s in scenes]).to(dev))
+    emb = bb.encode(_to_tensor([it[0] for it in items]).to(dev))
     low_size = (4 * bb.grid[0], 4 * bb.grid[1])
     target = F.interpolate(gts[:, None].float(), low_size, mode="area").to(dev)
     on = lambda t: None if t is None else t.to(dev)
-    use_box = bool(torch.rand(1, generator=g) < box_prob)
-    boxes = noisy_boxes(gts, g) if use_box else None
-    points, labels = (None, None) if use_box else (sample_points(gts, g), torch.ones(len(gts), 1))
-    mask_input, total, log = None, 0.0, {}
+    if prompts == "rich":
+        mode = PROMPT_MODES[int(torch.multinomial(torch.tensor(PROMPT_MIX), 1, generator=g))]
+    else:
+        mode = "box" if bool(torch.rand(1, generator=g) < box_prob) else "point"
+    if prompts == "rich": pr = sample_prompts(gts, g, mode=mode, max_points=max_points, low_size=low_size)
+    elif mode == "box": pr = dict(points=None, labels=None, boxes=noisy_boxes(gts, g), mask_input=None)
+    else: pr = dict(points=sample_points(gts, g), labels=torch.ones(len(gts), 1), boxes=None, mask_input=None)
+    points, labels, boxes, mask_input = pr["points"], pr["labels"], pr["boxes"], on(pr["mask_input"])
+    total, log = 0.0, {"mode": mode}
     for r in range(clicks):
-        multi = r == 0 and not use_box
+        multi = r == 0 and mode == "point"
         low, iou_pred = bb.decode_low_res(emb, on(points), on(labels), boxes=on(boxes), mask_input=mask_input,
                                           image_index=index, all_outputs=True, image_size=size)
         if not multi: low, iou_pred = low[:, :1], iou_pred[:, :1]
@@ -410,44 +527,72 @@ def _resume(ckpt_dir: Path, sam: Sam, opt: torch.optim.Optimizer, run: dict) -> 
                          "delete the folder to start afresh, or use another ckpt_dir")
     state = load_file(last/"model.safetensors")
     _check_state(last/"model.safetensors", config["kind"], sam.state_dict(), state)
-    sam.load_state_dict(state)
-    opt.load_state_dict(torch.load(last/"optimizer.pt", map_location="cpu", weights_only=True))
+    sam.load_state_dict({k: v.to(sam.state_dict()[k].dtype) for k, v in state.items()})
+    if (last/"optimizer.pt").is_file():  # a weights-only snapshot (committed to git) resumes with a fresh optimizer
+        opt.load_state_dict(torch.load(last/"optimizer.pt", map_location="cpu", weights_only=True))
     return int(config["step"]), json.loads((last/"history.json").read_text())
+
+def write_snapshot(ckpt_dir, dest) -> Path:
+    "Copy the last checkpoint of `ckpt_dir` to `dest` as a small weights-only fp16 snapshot that `pretrain_sam` can resume from."
+    done = sorted(Path(ckpt_dir).glob("step_*"))
+    if not done: raise FileNotFoundError(f"{ckpt_dir}: no step_* checkpoint to snapshot")
+    last, dest = done[-1], Path(dest)
+    state = {k: v.half() if v.is_floating_point() else v for k, v in load_file(last/"model.safetensors").items()}
+    with atomic_dir(dest/last.name) as d:
+        save_file(state, d/"model.safetensors")
+        for name in ("config.json", "history.json"): shutil.copy(last/name, d/name)
+    for old in sorted(dest.glob("step_*"))[:-1]: shutil.rmtree(old)
+    return dest/last.name
 
 # %% ../nbs/10_backbone.ipynb #60192347
 def pretrain_sam(model: Sam | SamBackbone, *, steps: int, batch_size: int = 8, lr: float = 5e-4, seed: int = 0,
                  scene_size: int = 256, clicks: int = 3, masks_per_image: int = 4, box_prob: float = 0.5,
                  focal_weight: float = 20.0, weight_decay: float = 0.05, warmup: int | None = None, n_scenes: int | None = None,
+                 source: str = "scenes", prompts: str = "clicks", max_points: int = 16,
                  eval_every: int | None = None, eval_scenes: int = 16, ckpt_dir=None, ckpt_every: int = 100, keep: int = 2,
-                 progress: bool = True) -> list[dict]:
-    "Train `model` promptably on generic scenes for `steps` steps (resuming from `ckpt_dir`); → one log dict per step."
+                 time_limit: float | None = None, progress: bool = True) -> list[dict]:
+    "Train `model` promptably on `source` ('scenes' or the 'foundation' mix) for `steps` steps (resuming from `ckpt_dir`; stopping, checkpointed, after `time_limit` s); → one log dict per step."
     if steps < 1 or batch_size < 1 or clicks < 1: raise ValueError(f"steps, batch_size and clicks must be ≥ 1, got {steps}, {batch_size}, {clicks}")
+    if source not in PRETRAIN_SOURCES: raise ValueError(f"source must be one of {PRETRAIN_SOURCES}, got {source!r}")
+    if prompts not in ("clicks", "rich"): raise ValueError(f"prompts must be 'clicks' or 'rich', got {prompts!r}")
     bb = as_backbone(model)
     opt = torch.optim.AdamW(bb.parameters(), lr=lr, weight_decay=weight_decay)
     warmup = min(250, steps // 10) if warmup is None else warmup
     run = dict(steps=steps, batch_size=batch_size, lr=lr, seed=seed, scene_size=scene_size, clicks=clicks,
                masks_per_image=masks_per_image, box_prob=box_prob, focal_weight=focal_weight, weight_decay=weight_decay,
                warmup=warmup, n_scenes=n_scenes)
+    if source != "scenes" or prompts != "clicks": run.update(source=source, prompts=prompts, max_points=max_points)
     ckpt_dir = Path(ckpt_dir) if ckpt_dir is not None else None
     start, history = _resume(ckpt_dir, bb.sam, opt, run) if ckpt_dir is not None and ckpt_dir.is_dir() else (0, [])
+    fresh_opt = start > 0 and not opt.state  # resumed from a weights-only snapshot: warm the new optimizer up again
     bb.train()
-    cache, t0 = {}, time.perf_counter() - (history[-1]["seconds"] if history else 0)
+    cache, t_call = {}, time.perf_counter()
+    t0 = t_call - (history[-1]["seconds"] if history else 0)
+    batch = lambda s: _scene_batch(seed, s, batch_size, scene_size, n_scenes, cache, source)
     bar = tqdm(range(start, steps), initial=start, total=steps, disable=not progress, desc="pretrain SAM")
-    for step in bar:
-        for group in opt.param_groups: group["lr"] = _lr_at(step, steps, lr, warmup)
-        g = torch.Generator().manual_seed(seed * 1_000_003 + step)
-        loss, log = _train_step(bb, _scene_batch(seed, step, batch_size, scene_size, n_scenes, cache), g,
-                                masks_per_image=masks_per_image, clicks=clicks, box_prob=box_prob, focal_weight=focal_weight)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(bb.parameters(), 1.0)
-        opt.step()
-        history.append({"step": step + 1, "lr": opt.param_groups[0]["lr"], "seconds": round(time.perf_counter() - t0, 3), **log})
-        if eval_every and ((step + 1) % eval_every == 0 or step + 1 == steps):  # held-out curve, on the val seed range
-            ev = evaluate_points(bb, n_scenes=eval_scenes, seed=seed, size=scene_size, split="val")
-            history[-1].update(val_miou=ev["miou"], val_miou_multimask=ev["miou_multimask"])
-        bar.set_postfix(loss=f"{log['loss']:.3f}", iou1=f"{log['iou_first']:.2f}")
-        if ckpt_dir is not None and ((step + 1) % ckpt_every == 0 or step + 1 == steps):
-            _write_checkpoint(ckpt_dir, step + 1, bb.sam, opt, history, keep, run)
+    with ThreadPoolExecutor(1) as render:  # the next step's images render (NumPy/OpenCV, GIL released) while this one trains
+        upcoming = render.submit(batch, start)
+        for step in bar:
+            items = upcoming.result()
+            if step + 1 < steps: upcoming = render.submit(batch, step + 1)
+            rate = _lr_at(step, steps, lr, warmup) * (min(1.0, (step - start + 1) / 50) if fresh_opt else 1.0)
+            for group in opt.param_groups: group["lr"] = rate
+            g = torch.Generator().manual_seed(seed * 1_000_003 + step)
+            loss, log = _train_step(bb, items, g, masks_per_image=masks_per_image, clicks=clicks, box_prob=box_prob,
+                                    focal_weight=focal_weight, prompts=prompts, max_points=max_points)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(bb.parameters(), 1.0)
+            opt.step()
+            history.append({"step": step + 1, "lr": opt.param_groups[0]["lr"], "seconds": round(time.perf_counter() - t0, 3), **log})
+            if eval_every and ((step + 1) % eval_every == 0 or step + 1 == steps):  # held-out curve, on the val seed range
+                ev = evaluate_points(bb, n_scenes=eval_scenes, seed=seed, size=scene_size, split="val")
+                history[-1].update(val_miou=ev["miou"], val_miou_multimask=ev["miou_multimask"])
+                bb.train()
+            bar.set_postfix(loss=f"{log['loss']:.3f}", iou1=f"{log['iou_first']:.2f}")
+            out_of_time = time_limit is not None and time.perf_counter() - t_call > time_limit
+            if ckpt_dir is not None and ((step + 1) % ckpt_every == 0 or step + 1 == steps or out_of_time):
+                _write_checkpoint(ckpt_dir, step + 1, bb.sam, opt, history, keep, run)
+            if out_of_time: print(f"pretrain_sam: stopped after {time_limit:.0f} s at step {step + 1} of {steps}; rerun to resume"); break
     bb.eval()
     return history

@@ -403,6 +403,12 @@ reference_backends = {"embedded": ReferenceGenerator.from_pretrained, "diffusers
 def load_reference_generator(folder, *, device: str | torch.device = "cpu", **options):
     "The reference generator saved in `folder`, whichever backend wrote it."
     folder = Path(folder)
-    if (folder/GENERATOR_CONFIG).is_file(): return reference_backends["embedded"](folder, device=device, **options)
+    if (folder/GENERATOR_CONFIG).is_file():
+        try: backend = json.loads((folder/GENERATOR_CONFIG).read_text()).get("backend", "embedded")
+        except json.JSONDecodeError as e: raise ValueError(f"{folder/GENERATOR_CONFIG}: not valid JSON ({e})") from e
+        if backend == "region_style":  # the E4S-style RF; imported here because s3pot.region_style builds on this module
+            from s3pot.region_style import RegionStyleGenerator
+            return RegionStyleGenerator.from_pretrained(folder, device=device, **options)
+        return reference_backends["embedded"](folder, device=device, **options)
     if (folder/"model_index.json").is_file(): return reference_backends["diffusers"](folder, device=device, **options)
     raise FileNotFoundError(f"{folder}: neither {GENERATOR_CONFIG} (embedded generator) nor model_index.json (diffusers pipeline) found")

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 # %% auto #0
-__all__ = []
+__all__ = ['ALIGNED_EYE_SPAN', 'ALIGNED_MOUTH_SPAN', 'ALIGNED_CENTRE_SHIFT']
 
 # %% ../../nbs/01a_data_render.ipynb #a479a467
 _F = np.float32
@@ -208,11 +208,24 @@ def _pixel_box(size: int, x: float, y: float, r: float):
     y0, y1 = max(0, int(y - h)), min(size, int(y + h) + 2)
     return (slice(y0, y1), slice(x0, x1)) if x1 - x0 > 3 and y1 - y0 > 3 else None
 
+# The aligned-crop framing of FFHQ and CelebA-HQ / CelebAMask-HQ (FFHQ's `align_images` recipe): the crop is
+# the square of side 2·max(2·|eye_to_eye|, 1.8·|eye_to_mouth|), de-rotated, centred at
+# eye_midpoint + 0.1·eye_to_mouth. So the eyes sit near y = 0.48 of the side, 0.25 of the side apart, and the
+# face oval fills most of the frame. `s3pot.faces` aligns real photos with the same recipe.
+ALIGNED_EYE_SPAN, ALIGNED_MOUTH_SPAN, ALIGNED_CENTRE_SHIFT = 2.0, 1.8, 0.1
+
+def _aligned_frame(size: int, eye_x: float, eye_y: float, mouth_y: float) -> tuple[float, float]:
+    "Face radius R (pixels) and centre row cy that frame a frontal face of these proportions as an aligned crop."
+    eye_to_mouth = mouth_y - eye_y  # face units; the eyes are 2·eye_x apart
+    half_side = max(ALIGNED_EYE_SPAN * 2 * eye_x, ALIGNED_MOUTH_SPAN * eye_to_mouth)  # in face units
+    R = size / (2 * half_side)
+    return R, size / 2 - R * (eye_y + ALIGNED_CENTRE_SHIFT * eye_to_mouth)
+
 def _sample_face(rng, size: int, seed: int) -> _Face:
-    "Draw the pose, proportions and colours of one face."
-    R = size * rng.uniform(0.30, 0.36)
-    f = _Face(size=size, cx=size * rng.uniform(0.47, 0.53), cy=size * rng.uniform(0.5, 0.56), R=R,
-              roll=float(np.clip(rng.normal(0, 0.1), -0.26, 0.26)), yaw=float(np.clip(rng.normal(0, 0.22), -0.45, 0.45)),
+    "Draw the pose, proportions and colours of one face, framed as an aligned crop (with the small slack real alignment leaves)."
+    scale = rng.uniform(0.95, 1.05)  # landmark noise in real alignment: a few percent of scale and shift
+    f = _Face(size=size, cx=size * rng.uniform(0.485, 0.515), cy=size * rng.uniform(-0.015, 0.015), R=scale,
+              roll=float(np.clip(rng.normal(0, 0.04), -0.1, 0.1)), yaw=float(np.clip(rng.normal(0, 0.22), -0.45, 0.45)),
               pitch=float(np.clip(rng.normal(0, 0.08), -0.2, 0.2)), width=rng.uniform(0.7, 0.82), jaw=rng.uniform(0.05, 0.32),
               skin=_skin_tone(rng), hair=_pick(rng, _HAIR_COLOURS, _HAIR_WEIGHTS) * rng.uniform(0.85, 1.15),
               hair_style=_pick(rng, _HAIR_STYLES, np.array([3, 3, 0.6, 1.5, 2])), light=_sample_light(rng),
@@ -220,6 +233,9 @@ def _sample_face(rng, size: int, seed: int) -> _Face:
               nose_y=rng.uniform(0.22, 0.32), mouth_y=rng.uniform(0.5, 0.58), mouth_w=rng.uniform(0.17, 0.23),
               smile=rng.uniform(-0.2, 1) if rng.random() < 0.6 else 0.0,
               mouth_open=rng.uniform(0.15, 0.5) if rng.random() < 0.25 else 0.0)
+    R, cy = _aligned_frame(size, f.eye_x, f.eye_y, f.mouth_y)
+    f.R, f.cy = R * scale, cy + f.cy  # f.R and f.cy held the drawn jitter until now
+    R = f.R
     f.grain = np.random.default_rng([seed, 3])
     xs, ys = _pixel_grid(size)
     c, s = math.cos(f.roll), math.sin(f.roll)
