@@ -23,10 +23,10 @@ from .parsing import FACE_REGION_EXCLUDE, face_region
 from .precompute import FeatureSplit
 
 # %% auto #0
-__all__ = ['parser_only_scores', 'pixel_difference_scores', 'token_contrast_scores', 'sam_topk_scores', 'choose_threshold',
-           'oracle_targets', 'oracle_loss', 'DenseOracle', 'train_dense_oracle', 'dense_oracle_scores', 'frame_images',
-           'SupervisedSplit', 'UpperBound', 'upper_bound_logits', 'lowres_iou', 'train_upper_bound',
-           'upper_bound_scores']
+__all__ = ['parser_only_scores', 'pixel_difference_scores', 'token_contrast_scores', 'sam_topk_scores', 'mean_iou',
+           'choose_threshold', 'oracle_targets', 'oracle_loss', 'DenseOracle', 'train_dense_oracle',
+           'dense_oracle_scores', 'frame_images', 'SupervisedSplit', 'UpperBound', 'upper_bound_logits', 'lowres_iou',
+           'train_upper_bound', 'upper_bound_scores']
 
 # %% ../nbs/26_baselines.ipynb #84e636fa
 def _check_region(region, shape=None) -> np.ndarray:
@@ -80,6 +80,13 @@ def sam_topk_scores(raw_feats: torch.Tensor, ref_feats: torch.Tensor, region_low
     return out
 
 # %% ../nbs/26_baselines.ipynb #eaceab12
+def mean_iou(masks: np.ndarray, truths: np.ndarray, regions: np.ndarray) -> float:
+    "Mean per-image occlusion IoU of bool masks (N, H, W) vs truths inside `regions`, as `evaluate_masks` scores it, only faster."
+    p, t = masks & regions, truths & regions
+    tp = (p & t).sum((1, 2)); fp, fn = p.sum((1, 2)) - tp, t.sum((1, 2)) - tp
+    iou = np.atleast_1d(count_scores(tp, fp, fn, 0 * tp)["iou"]).astype(np.float64)
+    return float(np.nanmean(np.where(regions.any((1, 2)), iou, np.nan))) if len(iou) else float("nan")
+
 def choose_threshold(scores: np.ndarray, truths: np.ndarray, regions: np.ndarray, *, grid: Sequence[float] | None = None,
                      binarize: Callable[[np.ndarray, float], np.ndarray] | None = None) -> tuple[float, float]:
     "The cut of `scores` (N, H, W) with the best mean IoU against `truths` inside `regions`; returns (threshold, iou)."
@@ -88,8 +95,7 @@ def choose_threshold(scores: np.ndarray, truths: np.ndarray, regions: np.ndarray
         grid = np.unique(np.quantile(inside, np.linspace(0.5, 0.995, 40))) if inside.size else [0.5]
     best = (float(grid[0]), -1.0)
     for t in grid:
-        masks = binarize(scores, float(t)) if binarize is not None else scores > t
-        iou = float(evaluate_masks(list(masks), list(truths), regions=list(regions), tolerance=0).iou.mean())
+        iou = mean_iou(binarize(scores, float(t)) if binarize is not None else scores > t, truths, regions)
         if iou > best[1]: best = (float(t), iou)
     return best
 
