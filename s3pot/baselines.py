@@ -188,13 +188,13 @@ class SupervisedSplit:
 
 class UpperBound(nn.Module):
     "Occlusion logits (B, 1, 4h, 4w) from raw and reference features (B, C, h, w) and photo + reference (B, 6, 4h, 4w) uint8."
-    def __init__(self, dim: int, *, width: int = 96, pixel_width: int = 32):
+    def __init__(self, dim: int, *, width: int = 96, pixel_width: int = 24, fuse_width: int = 32):
         super().__init__()
         self.dense = DenseOracle(dim, width=width)
         self.pixels = nn.Sequential(nn.Conv2d(9, pixel_width, 3, padding=1), nn.GELU(),
                                     nn.Conv2d(pixel_width, pixel_width, 3, padding=1), nn.GELU())
-        self.fuse = nn.Sequential(nn.Conv2d(width // 4 + pixel_width, 48, 3, padding=1), nn.GELU(),
-                                  nn.Conv2d(48, 48, 3, padding=1), nn.GELU(), nn.Conv2d(48, 1, 1))
+        self.fuse = nn.Sequential(nn.Conv2d(width // 4 + pixel_width, fuse_width, 3, padding=1), nn.GELU(),
+                                  nn.Conv2d(fuse_width, fuse_width, 3, padding=1), nn.GELU(), nn.Conv2d(fuse_width, 1, 1))
 
     def forward(self, raw: torch.Tensor, ref: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
         feats = self.dense.features(raw, ref)
