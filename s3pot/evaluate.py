@@ -14,26 +14,35 @@ from tqdm.auto import tqdm
 
 from .data import PARSE_LABELS, OcclusionDataset
 from .images import read_labels
+from .baselines import choose_threshold
 from .metrics import evaluate_masks
-from .model import S3POT, occlusion_masks
-from .parsing import face_region
+from .model import S3POT, clean_masks, occlusion_masks, occlusion_scores
+from .parsing import face_region, search_region
 from .precompute import REFERENCES, FeatureSplit
 
 # %% auto #0
-__all__ = ['SplitTruth', 'load_truth', 'predict_logits', 'score']
+__all__ = ['SplitTruth', 'load_truth', 'predict_logits', 'score', 'choose_s3pot_threshold']
 
 # %% ../nbs/25_evaluate.ipynb #9a5dd3d9
 @dataclass
 class SplitTruth:
-    "Ground truth of an evaluation split: masks and regions (N, H, W) bool, parser labels (N, H, W), categories, ids."
+    "Ground truth of an evaluation split: masks and regions (N, H, W) bool, parser labels (N, H, W), the methods' search regions, categories, ids."
     ids: list[str]
     masks: np.ndarray
     regions: np.ndarray
     parser_parse: np.ndarray
     categories: list[str]
+    search: np.ndarray   # (N, H, W) bool: where every method looks for occlusion, from the parser's labels
 
-def load_truth(dataset_root, references_root, split: str, ids: list[str] | None = None) -> SplitTruth:
-    "Masks, true face regions and the parser's labels of `split` (val or test), in the order of `ids`."
+    def take(self, index) -> SplitTruth:
+        "The rows `index` (a slice or a list of positions), e.g. the images a slower method ran on."
+        index = list(range(len(self.ids)))[index] if isinstance(index, slice) else list(index)
+        return SplitTruth([self.ids[i] for i in index], self.masks[index], self.regions[index], self.parser_parse[index],
+                          [self.categories[i] for i in index], self.search[index])
+
+def load_truth(dataset_root, references_root, split: str, ids: list[str] | None = None, *, region: str = "amodal",
+               dilate: float = 0.0) -> SplitTruth:
+    "Masks, true face regions, the parser's labels and the search regions (`search_region(…, kind=region)`) of `split`, in the order of `ids`."
     if split == "train": raise ValueError("the train split has no ground truth for self-supervised work; evaluate on val or test")
     ds = OcclusionDataset(dataset_root, split, with_mask=True)
     order = {id: i for i, id in enumerate(ds.frame["id"])}
@@ -41,15 +50,15 @@ def load_truth(dataset_root, references_root, split: str, ids: list[str] | None 
     missing = [i for i in ids if i not in order]
     if missing: raise ValueError(f"{dataset_root}: {len(missing)} ids not in the {split} split (e.g. {missing[0]!r})")
     refs = pd.read_parquet(Path(references_root)/REFERENCES).set_index("id")
-    masks, regions, parses, cats = [], [], [], []
+    masks, regions, parses, searches, cats = [], [], [], [], []
     for id in ids:
         item, row = ds[order[id]], ds.frame.iloc[order[id]]
         parser_parse = read_labels(Path(references_root)/refs.parse[id], len(PARSE_LABELS), tuple(item["mask"].shape))
-        has_parse = isinstance(row.parse, str)
-        region = face_region(item["parse"].numpy() if has_parse else parser_parse)
-        masks.append(item["mask"].numpy() & region); regions.append(region); parses.append(parser_parse)
-        cats.append(row.category if isinstance(row.category, str) else "unknown")
-    return SplitTruth(ids, np.stack(masks), np.stack(regions), np.stack(parses), cats)
+        search = search_region(parser_parse, kind=region, dilate=dilate)
+        true_region = face_region(item["parse"].numpy()) if isinstance(row.parse, str) else search
+        masks.append(item["mask"].numpy() & true_region); regions.append(true_region); parses.append(parser_parse)
+        searches.append(search); cats.append(row.category if isinstance(row.category, str) else "unknown")
+    return SplitTruth(ids, np.stack(masks), np.stack(regions), np.stack(parses), cats, np.stack(searches))
 
 # %% ../nbs/25_evaluate.ipynb #d024a165
 @torch.no_grad()
@@ -62,9 +71,16 @@ def predict_logits(model: S3POT, features: FeatureSplit, *, batch_size: int = 32
         out.append(model(rows["raw"], rows["ref"], rows["parse"])["logits"])
     return torch.cat(out) if out else torch.zeros(0, 1, 1, 1)
 
-def score(model: S3POT, logits: torch.Tensor, truth: SplitTruth, *, min_area: float = 0.01) -> tuple[pd.DataFrame, np.ndarray]:
-    "Per-image metrics (one row per image) and the predicted occlusion masks (N, H, W)."
+def score(model: S3POT, logits: torch.Tensor, truth: SplitTruth, *, min_area: float = 0.01,
+          threshold: float = 0.5) -> tuple[pd.DataFrame, np.ndarray]:
+    "Per-image metrics (one row per image) and the predicted occlusion masks (N, H, W) at an occlusion-probability `threshold`."
     if len(logits) != len(truth.ids): raise ValueError(f"{len(logits)} predictions for {len(truth.ids)} images")
-    masks, _ = occlusion_masks(model, logits, torch.from_numpy(truth.parser_parse).long(), min_area=min_area)
+    masks, _ = occlusion_masks(model, logits, torch.from_numpy(truth.parser_parse).long(), min_area=min_area, threshold=threshold)
     return evaluate_masks(list(masks), list(truth.masks), ids=truth.ids, categories=truth.categories,
                           regions=list(truth.regions)), masks
+
+def choose_s3pot_threshold(model: S3POT, logits: torch.Tensor, truth: SplitTruth, *, min_area: float = 0.01) -> tuple[float, float]:
+    "The occlusion-probability cut with the best mean IoU on `truth` (val), by the baselines' `choose_threshold`; (threshold, iou)."
+    if len(logits) != len(truth.ids): raise ValueError(f"{len(logits)} predictions for {len(truth.ids)} images")
+    prob, region = occlusion_scores(model, logits, torch.from_numpy(truth.parser_parse).long())
+    return choose_threshold(prob, truth.masks, truth.regions, binarize=lambda s, t: clean_masks(s > t, region, min_area=min_area))

@@ -13,7 +13,7 @@ import pandas as pd
 # %% auto #0
 __all__ = ['SCORES', 'BOUNDARY_TOLERANCE', 'OCCLUSION_BUCKETS', 'ERROR_COLOURS', 'as_mask', 'count_scores', 'boundary',
            'default_tolerance', 'boundary_scores', 'mask_metrics', 'occlusion_buckets', 'evaluate_masks', 'summarize',
-           'metrics_report', 'error_overlay']
+           'metrics_report', 'recall_cap', 'bootstrap_ci', 'error_overlay']
 
 # %% ../nbs/40_metrics.ipynb #6cc204d1
 def as_mask(a, name: str = "mask") -> np.ndarray:
@@ -154,6 +154,33 @@ def metrics_report(df: pd.DataFrame, by=("category", "bucket"), digits: int = 4)
         return {str(k): {c: (int(v) if c == "n" else round(float(v), digits)) for c, v in row.items()}
                 for k, row in s.iterrows()}
     return {"overall": records(summarize(df))["all"], **{f"by_{b}": records(summarize(df, b)) for b in by}}
+
+# %% ../nbs/40_metrics.ipynb #5b27869f
+def recall_cap(truths, regions) -> float:
+    "|truth ∩ region| / |truth| summed over images (sequences of (H, W) bool masks); NaN when nothing is occluded."
+    truths, regions = list(truths), _column(regions, len(list(truths)), "regions")
+    hit = total = 0
+    for i, (t, r) in enumerate(zip(truths, regions)):
+        t, r = as_mask(t, "truth"), as_mask(r, "region")
+        _check_shapes(("truth", t), region=r)
+        hit, total = hit + np.count_nonzero(t & r), total + np.count_nonzero(t)
+    return hit / total if total else math.nan
+
+# %% ../nbs/40_metrics.ipynb #65099c3e
+def bootstrap_ci(scores, *, minus=None, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> dict:
+    "Mean of per-image `scores` (N,) (or of `scores − minus`, paired) and its seeded bootstrap interval: {mean, ci95: [lo, hi]}."
+    x = np.asarray(scores, np.float64)
+    if minus is not None:
+        m = np.asarray(minus, np.float64)
+        if m.shape != x.shape: raise ValueError(f"paired scores must match: {x.shape} vs {m.shape}; score both on the same images")
+        x = x - m
+    if x.ndim != 1: raise ValueError(f"scores must be one per image (N,), got shape {x.shape}")
+    if not 0 < level < 1: raise ValueError(f"level must lie in (0, 1), got {level}")
+    x = x[~np.isnan(x)]
+    if not len(x): return dict(mean=math.nan, ci95=[math.nan, math.nan])
+    idx = np.random.default_rng(seed).integers(0, len(x), (n_boot, len(x)))
+    lo, hi = np.quantile(x[idx].mean(1), [(1 - level) / 2, (1 + level) / 2])
+    return dict(mean=float(x.mean()), ci95=[float(lo), float(hi)])
 
 # %% ../nbs/40_metrics.ipynb #2453ba73
 ERROR_COLOURS = dict(tp=(0, 200, 0), fp=(230, 0, 0), fn=(0, 90, 255))

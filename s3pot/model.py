@@ -12,18 +12,25 @@ import cv2
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from .backbone import SamBackbone
 from .enhance import FeatureEnhancer, decoder_pass
-from .parsing import FACE_REGION_EXCLUDE, face_region
+from .parsing import FACE_REGION_EXCLUDE, REGION_KINDS, search_region
 from .prompts import Candidates, PromptScreen, build_candidates, select_top
 
 # %% auto #0
-__all__ = ['TARGETS', 'HEAD_WEIGHTS', 'HEAD_CONFIG', 'S3POT', 'remove_small', 'occlusion_masks', 'head_state', 'save_s3pot',
-           'load_s3pot']
+__all__ = ['TARGETS', 'HEAD_WEIGHTS', 'HEAD_CONFIG', 'region_tokens', 'S3POT', 'remove_small', 'clean_masks', 'occlusion_scores',
+           'occlusion_masks', 'head_state', 'save_s3pot', 'load_s3pot']
 
 # %% ../nbs/23_model.ipynb #4de16dc8
 TARGETS = ("visible", "occlusion")
+
+def region_tokens(region: torch.Tensor, grid: tuple[int, int], *, min_fraction: float = 0.5) -> torch.Tensor:
+    "Tokens (B, h, w) bool more than `min_fraction` inside `region` (B, H, W) bool, H and W multiples of the token grid."
+    if region.ndim != 3 or region.shape[-2] % grid[0] or region.shape[-1] % grid[1]:
+        raise ValueError(f"regions must be (B, H, W) with H, W multiples of the token grid {tuple(grid)}, got {tuple(region.shape)}")
+    return F.adaptive_avg_pool2d(region.float()[:, None], tuple(grid))[:, 0] > min_fraction
 
 def _own_decoder(backbone: SamBackbone) -> SamBackbone:
     "A SamBackbone sharing the frozen encoder parts but holding a trainable copy of the mask decoder."
@@ -37,9 +44,11 @@ class S3POT(nn.Module):
     def __init__(self, backbone: SamBackbone, *, fe_mode: str = "sam", k_init: int = 1, threshold: float | None = None,
                  matching: str = "greedy", screening: bool = True, k_pos: int = 8, k_neg: int = 8, target: str = "visible",
                  decode_on: str = "enhanced", train_decoder: bool = False, heads: int = 4,
-                 exclude: Sequence[str] = FACE_REGION_EXCLUDE, seed: int = 0):
+                 exclude: Sequence[str] = FACE_REGION_EXCLUDE, region: str = "amodal", region_dilate: float = 0.0,
+                 seed: int = 0):
         super().__init__()
         if target not in TARGETS: raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+        if region not in REGION_KINDS: raise ValueError(f"region must be one of {REGION_KINDS}, got {region!r}")
         if decode_on not in ("enhanced", "raw"): raise ValueError(f"decode_on must be 'enhanced' or 'raw', got {decode_on!r}")
         if k_pos < 1 or k_neg < 0: raise ValueError(f"keep at least one positive (k_pos={k_pos}) and k_neg ≥ 0 (k_neg={k_neg})")
         backbone.requires_grad_(False).eval()
@@ -49,13 +58,18 @@ class S3POT(nn.Module):
         self.screen = PromptScreen(backbone.embed_dim, heads=heads) if screening else None
         self.config = dict(fe_mode=fe_mode, k_init=k_init, threshold=threshold, matching=matching, screening=screening,
                            k_pos=k_pos, k_neg=k_neg, target=target, decode_on=decode_on, train_decoder=train_decoder,
-                           heads=heads, exclude=list(exclude), seed=seed)
+                           heads=heads, exclude=list(exclude), region=region, region_dilate=region_dilate, seed=seed)
         self.generator = torch.Generator().manual_seed(seed)  # the random-matching ablation only
 
     def train(self, mode: bool = True):
         super().train(mode)
         self.backbone.eval()  # SAM has no dropout or batch norm to switch, but keep it in inference mode regardless
         return self
+
+    def search_region(self, parse: torch.Tensor) -> torch.Tensor:
+        "Where occlusion is looked for (B, H, W) bool in parse maps (B, H, W): the parser's face region or its amodal hull."
+        c = self.config
+        return search_region(parse, kind=c["region"], exclude=c["exclude"], dilate=c["region_dilate"])
 
     def candidates(self, fe: dict) -> Candidates:
         "PS candidates from FE's outputs."
@@ -70,6 +84,7 @@ class S3POT(nn.Module):
     def forward(self, raw: torch.Tensor, ref: torch.Tensor, parse: torch.Tensor) -> dict:
         "Dict: logits (B, 1, 4h, 4w) of the target class, candidates, keep (B, K) indices (-1 none), scores (B, N), and FE's outputs."
         fe = self.enhancer(raw, ref, parse)
+        fe["region"] = region_tokens(self.search_region(parse), self.backbone.grid)  # PS's candidates: the search region's tokens
         cand = self.candidates(fe)
         labels = self.decoder_labels(cand.labels)
         sparse = self.backbone.sam.prompt_encoder(points=(cand.points, labels), boxes=None, masks=None)[0]
@@ -104,22 +119,30 @@ def remove_small(mask: np.ndarray, min_pixels: int) -> np.ndarray:
         out[np.isin(lab, small)] = not value
     return out
 
-def occlusion_masks(model: S3POT, logits: torch.Tensor, parse: torch.Tensor, *, min_area: float = 0.01,
-                    threshold: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    "Occlusion masks (B, H, W) bool and probabilities (B, H, W) at the size of the full-resolution parse maps (B, H, W)."
-    size = tuple(parse.shape[-2:])
-    with torch.no_grad():
-        prob = torch.sigmoid(model.backbone.upscale(logits.float(), size)[:, 0]).cpu()
-    region = face_region(parse.cpu(), exclude=model.config["exclude"])
-    occ_prob = (1 - prob if model.config["target"] == "visible" else prob) * region
-    masks = (occ_prob > torch.sigmoid(torch.tensor(threshold))).numpy()
+def clean_masks(masks: np.ndarray, regions: np.ndarray, *, min_area: float = 0.01) -> np.ndarray:
+    "Masks (B, H, W) bool inside `regions` (B, H, W), without islands and holes under `min_area` × the region's area."
     out = np.zeros_like(masks)
-    for i, (m, r) in enumerate(zip(masks, region.numpy())):
+    for i, (m, r) in enumerate(zip(masks, regions)):
         if not r.any():
             warnings.warn(f"image {i} of the batch has no face region in its parse map: its occlusion mask is empty")
             continue
-        out[i] = remove_small(m, int(min_area * r.sum())) & r
-    return out, occ_prob.numpy()
+        out[i] = remove_small(m & r, int(min_area * r.sum())) & r
+    return out
+
+def occlusion_scores(model: S3POT, logits: torch.Tensor, parse: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    "Occlusion probabilities (B, H, W), zero outside the search region, and that region (B, H, W) bool, at the size of the parse maps (B, H, W)."
+    size = tuple(parse.shape[-2:])
+    with torch.no_grad():
+        prob = torch.sigmoid(model.backbone.upscale(logits.float(), size)[:, 0]).cpu()
+    region = model.search_region(parse.cpu())
+    occ_prob = (1 - prob if model.config["target"] == "visible" else prob) * region
+    return occ_prob.numpy(), region.numpy()
+
+def occlusion_masks(model: S3POT, logits: torch.Tensor, parse: torch.Tensor, *, min_area: float = 0.01,
+                    threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    "Occlusion masks (B, H, W) bool (probability above `threshold`) and probabilities (B, H, W) at the size of the parse maps (B, H, W)."
+    occ_prob, region = occlusion_scores(model, logits, parse)
+    return clean_masks(occ_prob > threshold, region, min_area=min_area), occ_prob
 
 # %% ../nbs/23_model.ipynb #fb9734f4
 HEAD_WEIGHTS, HEAD_CONFIG = "s3pot.safetensors", "s3pot.json"

@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
+import cv2
 import numpy as np
 import torch
 import torch.nn as nn
@@ -21,11 +22,12 @@ from .data import LABEL_ID, PARSE_LABELS, colorize_parse, read_manifest
 from .images import atomic_dir, read_image, read_labels
 
 # %% auto #0
-__all__ = ['FACE_REGION_EXCLUDE', 'parser_registry', 'PARSER_SIZES', 'IMAGENET_MEAN', 'IMAGENET_STD', 'face_region', 'ParseNet',
-           'ConvBNReLU', 'BasicBlock', 'Resnet18', 'AttentionRefinementModule', 'ContextPath', 'FeatureFusionModule',
-           'BiSeNetOutput', 'BiSeNet', 'build_parser', 'resize_images', 'FaceParser', 'load_state', 'save_parser',
-           'load_faces', 'augment_batch', 'class_weights', 'dice_loss', 'train_parser', 'confusion',
-           'iou_from_confusion', 'evaluate_parser', 'parse_grid']
+__all__ = ['FACE_REGION_EXCLUDE', 'REGION_KINDS', 'parser_registry', 'PARSER_SIZES', 'IMAGENET_MEAN', 'IMAGENET_STD',
+           'face_region', 'amodal_face_region', 'search_region', 'ParseNet', 'ConvBNReLU', 'BasicBlock', 'Resnet18',
+           'AttentionRefinementModule', 'ContextPath', 'FeatureFusionModule', 'BiSeNetOutput', 'BiSeNet',
+           'build_parser', 'resize_images', 'FaceParser', 'load_state', 'save_parser', 'load_faces', 'augment_batch',
+           'class_weights', 'dice_loss', 'train_parser', 'confusion', 'iou_from_confusion', 'evaluate_parser',
+           'parse_grid']
 
 # %% ../nbs/11_parsing.ipynb #5b1ce8f9
 FACE_REGION_EXCLUDE = ("background", "hair", "l_ear", "r_ear", "ear_r", "neck", "neck_l", "cloth", "hat")
@@ -39,6 +41,37 @@ def face_region(parse, *, exclude: Sequence[str] = FACE_REGION_EXCLUDE):
     if isinstance(parse, torch.Tensor):
         return torch.from_numpy(keep).to(parse.device)[parse.long()]
     return keep[np.asarray(parse)]
+
+# %% ../nbs/11_parsing.ipynb #584a56ae
+def _amodal_one(face: np.ndarray, dilate: float, min_part: float) -> np.ndarray:
+    "The filled convex hull of the bool mask `face` (H, W) without its small parts, grown by `dilate` × the side, ∪ `face`."
+    if not face.any(): return face.copy()
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(face.astype(np.uint8), connectivity=8)
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    ys, xs = np.nonzero(np.isin(lab, np.nonzero(areas >= min_part * areas.sum())[0] + 1))
+    out = np.zeros(face.shape, np.uint8)
+    cv2.fillConvexPoly(out, cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32)), 1)
+    r = int(round(dilate * max(face.shape)))
+    if r > 0: out = cv2.dilate(out, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    return out.astype(bool) | face
+
+def amodal_face_region(parse, *, exclude: Sequence[str] = FACE_REGION_EXCLUDE, dilate: float = 0.0, min_part: float = 0.02):
+    "Bool mask (…, H, W) (tensor or array, like `parse`): the filled convex hull of `face_region(parse)`, grown by `dilate` × the side."
+    if not 0 <= dilate < 0.5: raise ValueError(f"dilate is a fraction of the image side in [0, 0.5), got {dilate}")
+    face = face_region(parse, exclude=exclude)
+    f = face.cpu().numpy() if isinstance(face, torch.Tensor) else face
+    flat = f.reshape(-1, *f.shape[-2:])
+    out = np.stack([_amodal_one(m, dilate, min_part) for m in flat]).reshape(f.shape) if len(flat) else f.copy()
+    return torch.from_numpy(out).to(face.device) if isinstance(face, torch.Tensor) else out
+
+# %% ../nbs/11_parsing.ipynb #073681f4
+REGION_KINDS = ("parser", "amodal")
+
+def search_region(parse, *, kind: str = "amodal", exclude: Sequence[str] = FACE_REGION_EXCLUDE, dilate: float = 0.0):
+    "Where occlusion is looked for (…, H, W) bool: the parser's face classes (`parser`) or their amodal hull (`amodal`)."
+    if kind not in REGION_KINDS: raise ValueError(f"region kind must be one of {REGION_KINDS}, got {kind!r}")
+    if kind == "parser": return face_region(parse, exclude=exclude)
+    return amodal_face_region(parse, exclude=exclude, dilate=dilate)
 
 # %% ../nbs/11_parsing.ipynb #3c51fb0b
 def _conv_bn(cin: int, cout: int, *, k: int = 3, stride: int = 1, groups: int = 1) -> nn.Sequential:

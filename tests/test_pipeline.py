@@ -65,14 +65,24 @@ def test_train_s3pot(smoke_repo):
 
 
 def test_evaluate(smoke_repo):
-    "Every method of the comparison is scored on the whole test split, from the run."
+    "Every method of the comparison is scored under one protocol, and evaluate.json has the keys the README and figures read."
     data = smoke_repo/"data"
     table = pd.read_csv(data/"tables/evaluate/comparison.csv").set_index("method")
-    assert {"S³POT (general)", "S³POT (per-image)", "pixel difference", "supervised oracle"} <= set(table.index)
+    assert {"S³POT (general)", "S³POT (per-image)", "S³POT (general, same images)", "pixel difference",
+            "supervised upper bound"} <= set(table.index)
     assert table.occlusion_iou.between(0, 1).all()
+    assert ((table.ci95_low <= table.occlusion_iou + 1e-9) & (table.occlusion_iou <= table.ci95_high + 1e-9)).all()
     n_test = yaml.safe_load((smoke_repo/"params.yaml").read_text())["synth_data"]["n_test"]["smoke"]
     assert table.loc["S³POT (general)", "images"] == n_test
-    assert "targets" in json.loads((data/"metrics/evaluate.json").read_text())
+    assert table.loc["S³POT (per-image)", "images"] == table.loc["S³POT (general, same images)", "images"]
+    metrics = json.loads((data/"metrics/evaluate.json").read_text())
+    for key in ("s3pot_general", "s3pot_per_image", "general_same_images", "whole_face", "parser_only", "pixel_difference",
+                "token_contrast", "sam_topk", "upper_bound"):
+        entry = metrics["test"][key]
+        assert 0 <= entry["ci95"][0] <= entry["iou"] + 1e-9 and entry["iou"] <= entry["ci95"][1] + 1e-9 <= 1 + 1e-9, (key, entry)
+    for key in ("untrained", "trained"):
+        assert 0 <= metrics["val"][key]["iou"] <= 1, key
+    assert "targets" in metrics
 
 
 def test_ablations_and_figures(smoke_repo):
@@ -80,8 +90,10 @@ def test_ablations_and_figures(smoke_repo):
     data = smoke_repo/"data"
     names = yaml.safe_load((smoke_repo/"params.yaml").read_text())["ablations"]["names"]
     for name in names:
-        assert 0 <= json.loads((data/f"ablations/{name}.json").read_text())["iou"] <= 1, name
+        run_ = json.loads((data/f"ablations/{name}.json").read_text())
+        assert 0 <= run_["iou"] <= 1 and len(pd.read_csv(data/f"ablations/{name}.per_image.csv")) == run_["n_test"], name
     table = pd.read_csv(data/"tables/paper/ablations.csv")
     assert set(table.variant) == set(names)
+    assert {"full_minus", "full_minus_low", "full_minus_high", "full_is_better"} <= set(table.columns)
     for fig in ("ablations.png", "per_category.png", "qualitative.png", "failures.png"):
         assert (data/"figures/paper"/fig).stat().st_size > 5_000, fig
