@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 from pycocotools import mask as mask_utils
 
-from .data import SPLITS, read_manifest, save_sample, write_manifest
+from .data import SPLITS, dataset_of, read_manifest, save_sample, write_manifest
 from .data.synth import OCCLUDER_CATEGORIES
 from .images import atomic_dir, read_image, read_mask, write_png
 
@@ -668,7 +668,7 @@ def export_dataset(store: AnnotationStore, out, *, only_done: bool = False) -> p
         raise ValueError(f"{out}: export to a folder outside the dataset {store.root}")
     pairs = annotated(store, only_done=only_done)
     if not pairs: raise ValueError(f"{store.root}: nothing is annotated{' and done' if only_done else ''} yet")
-    with atomic_dir(out) as tmp_out:
+    with atomic_dir(out, replaces=dataset_of()) as tmp_out:  # an earlier export, never a folder of other things
         rows = [save_sample(tmp_out, id=r["id"], split=r["split"], source=r["source"], image=store.inside(r["image"]),
                             mask=s["mask"], category=s["category"], annotation_seconds=s["seconds"],
                             **{k: store.inside(r[k]) if isinstance(r.get(k), str) else None for k in ("parse", "clean")})
