@@ -195,7 +195,7 @@ def _roi_transform(centre, side: float, angle: float, size: int) -> np.ndarray:
 
 class BlazeFace:
     "MediaPipe's BlazeFace and face mesh on LiteRT: `BlazeFace()(image) → [Face, …]`, best first, each with 6 keypoints and the 468-point mesh."
-    def __init__(self, *, model: str = "auto", min_score: float = 0.5, iou: float = 0.3, mesh: bool = True,
+    def __init__(self, *, model: str = "both", min_score: float = 0.5, iou: float = 0.3, mesh: bool = True,
                  max_faces: int | None = None, roi_scale: float = 1.5):
         if model not in ("auto", "both", *SSD_OPTIONS): raise ValueError(f"model must be auto, both, {' or '.join(SSD_OPTIONS)}; got {model!r}")
         if not 0 < min_score < 1: raise ValueError(f"min_score must lie in (0, 1), got {min_score!r}")

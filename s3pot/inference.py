@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from .annotate import coco_mask, coco_rle
 from .backbone import SamBackbone
-from .collect import FaceBox, detect_faces, eye_angle
+from .faces import Face, FaceBox, box_transform, detect_faces, face_transform, paste_back, to_input, warp_crop
 from .data import PARSE_LABELS, PARSE_PALETTE
 from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
@@ -32,8 +32,8 @@ from .reference import load_reference_generator
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'MIN_SIDE', 'MAX_SIDE', 'OCCLUSION_LABEL', 'OCCLUSION_PALETTE', 'STATUSES', 'FALLBACKS',
            'SEGMENTER_CONFIG', 'MODEL_LAYOUT', 'SUMMARY_CSV', 'COCO_JSON', 'SUMMARY_COLUMNS', 'load_rgb',
-           'face_transform', 'warp_crop', 'paste_back', 'to_input', 'Segmentation', 'colorize_occlusion_parse',
-           'OcclusionSegmenter', 'rle_encode', 'rle_decode', 'overlay_mask', 'segment_files']
+           'Segmentation', 'colorize_occlusion_parse', 'OcclusionSegmenter', 'rle_encode', 'rle_decode', 'overlay_mask',
+           'segment_files']
 
 # %% ../nbs/32_inference.ipynb #0669fb05
 MAX_PIXELS, MIN_SIDE, MAX_SIDE = 64_000_000, 16, 32_767  # MAX_SIDE: OpenCV's warps stop at 2^15 - 1 pixels
@@ -90,38 +90,6 @@ def load_rgb(image, *, max_pixels: int = MAX_PIXELS, name: str = "image") -> np.
         img = ImageOps.exif_transpose(open_image(path))
     return _rgb_from_pil(img, path, max_pixels)
 
-# %% ../nbs/32_inference.ipynb #f259553f
-def face_transform(box: FaceBox, *, size: int, margin: float = 0.4, angle: float = 0.0) -> np.ndarray:
-    "The affine map (2, 3) from input pixels (x, y) to the `size` × `size` crop that `crop_face` cuts around `box`."
-    side = max(int(round(max(box.w, box.h) * (1 + 2 * margin))), 2)
-    cx, cy = box.x + box.w / 2 - 0.5, box.y + box.h / 2 - 0.5  # pixel centres sit at integer coordinates
-    m = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
-    m[:, 2] += ((side - 1) / 2 - cx, (side - 1) / 2 - cy)
-    s = size / side  # cv2.resize maps centres x → (x + 0.5)·s − 0.5
-    return m * s + np.array([[0, 0, 0.5 * s - 0.5], [0, 0, 0.5 * s - 0.5]])
-
-def warp_crop(image: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
-    "The `size` × `size` crop of `image` (H, W[, C]) under `transform`; when it shrinks, the image is shrunk first (area) so it does not alias."
-    scale = float(np.hypot(*transform[:, 0]))  # crop pixels per input pixel
-    if scale < 1:  # shrink the whole image first: bounded memory (crop_face warps at full size) and no aliasing
-        h, w = image.shape[:2]
-        nw, nh = max(2, round(w * scale)), max(2, round(h * scale))
-        image = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
-        up = np.array([[w / nw, 0, 0.5 * w / nw - 0.5], [0, h / nh, 0.5 * h / nh - 0.5], [0, 0, 1]])  # small → input pixels
-        transform = transform @ up
-    return cv2.warpAffine(np.ascontiguousarray(image), transform, (size, size), borderMode=cv2.BORDER_REPLICATE,
-                          flags=cv2.INTER_LINEAR if scale <= 1 else cv2.INTER_CUBIC)
-
-def paste_back(crop: np.ndarray, transform: np.ndarray, shape: tuple[int, int], *, nearest: bool = False) -> np.ndarray:
-    "A crop-frame array (S, S) mapped back onto an input of `shape` (H, W); zero outside the crop."
-    flags = (cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR) | cv2.WARP_INVERSE_MAP
-    return cv2.warpAffine(crop, transform, (int(shape[1]), int(shape[0])), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-
-def to_input(points: np.ndarray, transform: np.ndarray) -> np.ndarray:
-    "Crop pixels (K, 2) as (x, y) → input pixels (K, 2)."
-    inv = cv2.invertAffineTransform(transform)
-    return np.asarray(points, np.float64).reshape(-1, 2) @ inv[:, :2].T + inv[:, 2]
-
 # %% ../nbs/32_inference.ipynb #0ddb8045
 OCCLUSION_LABEL = len(PARSE_LABELS)  # the extra class of an occlusion-aware parse
 OCCLUSION_PALETTE = np.vstack([PARSE_PALETTE, np.array([[255, 0, 255]], np.uint8)])
@@ -129,7 +97,7 @@ STATUSES = ("ok", "fallback", "no_face", "error", "skipped")
 
 @dataclass
 class Segmentation:
-    "One image's result: occlusion `mask` (H, W) bool at the input's size; crop-frame `crop`, `reference`, `crop_prob`, `crop_parse` (S, S)."
+    "One image's result: occlusion `mask` (H, W) bool at the input's size (the union over its faces); crop-frame `crop`, `reference`, `crop_prob`, `crop_parse` (S, S) of its largest face."
     mask: np.ndarray
     box: FaceBox | None = None            # the detected face (or the whole image) in input pixels
     transform: np.ndarray | None = None   # (2, 3) input pixel → crop pixel
@@ -143,6 +111,8 @@ class Segmentation:
     status: str = "ok"                    # ok | fallback (no face: whole image) | no_face (empty mask)
     message: str = ""
     timings: dict = field(default_factory=dict)
+    face: Face | None = None              # the detected face: box, keypoints and mesh (BlazeFace)
+    others: list = field(default_factory=list)  # the Segmentations of the image's other faces (`mask` is the union of all)
 
     def _pasted(self, crop_array, nearest: bool) -> np.ndarray:
         if crop_array is None: return np.zeros(self.mask.shape, np.float32 if not nearest else np.uint8)
@@ -200,9 +170,11 @@ class _Crop:
     crop: np.ndarray | None = None
     transform: np.ndarray | None = None
     box: FaceBox | None = None
+    face: Face | None = None
     status: str = "ok"
     message: str = ""
     timings: dict = field(default_factory=dict)
+    others: list = field(default_factory=list)  # crops of the image's other faces, smaller first faces last
 
 class _Clock:
     "Seconds per stage, marked as each stage ends (synchronising CUDA so that a stage's kernels count for it)."
@@ -236,14 +208,16 @@ def _stage_hooks(model: S3POT, clock: _Clock):
 class OcclusionSegmenter:
     "Face photos → occlusion masks at their own size: detect and crop → parser → reference → SAM encoder ×2 → S³POT → paste back."
     def __init__(self, *, model: S3POT, parser: FaceParser, generator, strength: float = 0.7, steps: int = 20, seed: int = 0,
-                 margin: float = 0.4, align: bool = True, detector: Callable | None = None, fallback: str = "empty",
-                 min_area: float = 0.01, max_pixels: int = MAX_PIXELS, device: str | torch.device = "cpu"):
+                 margin: float = 0.4, align: bool = True, detector: str | Callable = "blazeface", max_faces: int = 8,
+                 fallback: str = "empty", min_area: float = 0.01, max_pixels: int = MAX_PIXELS, device: str | torch.device = "cpu"):
         if fallback not in FALLBACKS: raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
         if margin < 0: raise ValueError(f"margin must be ≥ 0, got {margin!r}")
+        if max_faces < 1: raise ValueError(f"max_faces must be ≥ 1, got {max_faces!r}")
         self.model, self.parser, self.generator = model.eval(), parser.eval(), generator
         self.backbone: SamBackbone = model.backbone
         self.strength, self.steps, self.seed, self.margin, self.align = strength, steps, seed, margin, align
         self.detector, self.fallback, self.min_area, self.max_pixels = detector, fallback, min_area, max_pixels
+        self.max_faces = max_faces
         self.device = torch.device(device)
 
     @property
@@ -276,27 +250,34 @@ class OcclusionSegmenter:
         return cls(model=model, parser=parser, generator=generator, device=device, **{**cfg.get("options", {}), **options})
 
     def prepare(self, rgb: np.ndarray, *, detect: bool = True) -> _Crop:
-        "Find the face in `rgb` (H, W, 3) uint8 and cut its crop, or say why not."
+        "Find the faces in `rgb` (H, W, 3) uint8 and cut their crops (the largest first, the others in `.others`), or say why not."
         item, t0 = _Crop(rgb.shape[:2]), time.perf_counter()
         h, w = item.shape
+        faces = []
         if detect:
-            boxes = detect_faces(rgb, self.detector)
-            item.box = max(boxes, key=lambda b: b.w * b.h) if boxes else None  # the largest: the subject, not a false alarm
+            faces = sorted(detect_faces(rgb, self.detector), key=lambda f: -f.box.w * f.box.h)[:self.max_faces]  # the subject first
             item.timings["detect"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            if item.box is None and self.fallback == "empty":
+            if not faces and self.fallback == "empty":
                 item.status, item.message = "no_face", "no face found: the mask is empty (fallback='full' segments the whole image)"
                 return item
-            if item.box is None: item.status, item.message = "fallback", "no face found: segmented the whole image (fallback='full')"
-        if item.box is None:
+            if not faces: item.status, item.message = "fallback", "no face found: segmented the whole image (fallback='full')"
+        if not faces:
             item.box = FaceBox(0.0, 0.0, float(w), float(h))
-            item.transform = face_transform(item.box, size=self.size, margin=0.0)
+            item.transform = box_transform(item.box, size=self.size, margin=0.0)
+            item.crop = warp_crop(rgb, item.transform, self.size)
         else:
-            angle = (eye_angle(rgb, item.box) or 0.0) if self.align else 0.0
-            item.transform = face_transform(item.box, size=self.size, margin=self.margin, angle=angle)
-        item.crop = warp_crop(rgb, item.transform, self.size)
+            crops = [self._crop(rgb, f) for f in faces]
+            item.box, item.face, item.transform, item.crop = crops[0].box, crops[0].face, crops[0].transform, crops[0].crop
+            item.others = crops[1:]
+            if len(faces) > 1: item.message = f"{len(faces)} faces: the mask is their union"
         item.timings["crop"] = time.perf_counter() - t0
         return item
+
+    def _crop(self, rgb: np.ndarray, face: Face) -> _Crop:
+        "One face's crop: the aligned framing from its landmarks, else a box crop levelled by the Haar eyes."
+        t = face_transform(face, size=self.size, image=rgb, margin=self.margin, align=self.align)
+        return _Crop(rgb.shape[:2], crop=warp_crop(rgb, t, self.size), transform=t, box=face.box, face=face)
 
     @torch.no_grad()
     def _segment(self, crops: np.ndarray) -> dict:
@@ -326,26 +307,38 @@ class OcclusionSegmenter:
                     labels=[cand.labels[i].cpu()[k].numpy() for i, k in enumerate(kept)], seconds=clock.seconds)
 
     def run(self, items: list[_Crop]) -> list[Segmentation]:
-        "Segment prepared images as one batch (those without a crop get an empty mask)."
-        todo = [i for i, it in enumerate(items) if it.crop is not None]
-        out = self._segment(np.stack([items[i].crop for i in todo])) if todo else {}
-        share = {k: v / len(todo) for k, v in out.get("seconds", {}).items()}
-        row, results = {i: j for j, i in enumerate(todo)}, []
+        "Segment prepared images as one batch, every face of each (those without a crop get an empty mask)."
+        crops = [(i, c) for i, it in enumerate(items) if it.crop is not None for c in [it, *it.others]]
+        out = self._segment(np.stack([c.crop for _, c in crops])) if crops else {}
+        share = {k: v / len(crops) for k, v in out.get("seconds", {}).items()}
+        per_image = {}
+        for j, (i, c) in enumerate(crops): per_image.setdefault(i, []).append(self._result(c, out, j, share))
+        results = []
         for i, it in enumerate(items):
-            if i not in row:
+            if i not in per_image:
                 results.append(Segmentation(np.zeros(it.shape, bool), status=it.status, message=it.message, timings=dict(it.timings)))
                 continue
-            j, t0 = row[i], time.perf_counter()
-            mask = paste_back(out["mask"][j].astype(np.uint8) * 255, it.transform, it.shape) > 127
-            status, message = it.status, it.message
-            if not out["region"][j]: status, message = "no_face", "the parser found no face in the crop: the mask is empty"
-            res = Segmentation(mask, box=it.box, transform=it.transform, crop=it.crop, reference=out["reference"][j],
-                               crop_prob=out["prob"][j], crop_mask=out["mask"][j], crop_parse=out["parse"][j],
-                               points=to_input(out["points"][j], it.transform), labels=out["labels"][j].astype(int),
-                               status=status, message=message, timings={**it.timings, **share})
-            res.timings["paste"] = time.perf_counter() - t0
+            res, *others = per_image[i]
+            res.status, res.timings = (it.status if res.status == "ok" else res.status), {**it.timings, **res.timings}
+            res.message = res.message or it.message
+            if others:
+                res.others, res.mask = others, np.logical_or.reduce([res.mask, *(r.mask for r in others)])
+                if any(r.status == "ok" for r in others): res.status, res.message = it.status, it.message
             results.append(res)
         return results
+
+    def _result(self, c: _Crop, out: dict, j: int, share: dict) -> Segmentation:
+        "The `Segmentation` of the `j`-th crop of a batch, pasted back onto its image."
+        t0 = time.perf_counter()
+        mask = paste_back(out["mask"][j].astype(np.uint8) * 255, c.transform, c.shape) > 127
+        status, message = "ok", ""
+        if not out["region"][j]: status, message = "no_face", "the parser found no face in the crop: the mask is empty"
+        res = Segmentation(mask, box=c.box, transform=c.transform, crop=c.crop, reference=out["reference"][j],
+                           crop_prob=out["prob"][j], crop_mask=out["mask"][j], crop_parse=out["parse"][j],
+                           points=to_input(out["points"][j], c.transform), labels=out["labels"][j].astype(int),
+                           status=status, message=message, timings=dict(share), face=c.face)
+        res.timings["paste"] = time.perf_counter() - t0
+        return res
 
     def __call__(self, images, *, batch_size: int = 8, detect: bool = True):
         "Segmentations of `images` (a list of paths, PIL images or arrays; or one of them, giving one result), `batch_size` at a time."
