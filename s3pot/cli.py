@@ -50,7 +50,7 @@ def cmd_collect(args) -> int:
         segmenter = OcclusionSegmenter.from_pretrained(args.models)
         scorer = lambda face: segmenter(face, detect=False).face_occluded
     df = collect(args.sources, args.out, size=args.size, min_face=args.min_face, every=args.every, seed=args.seed,
-                 occlusion_scorer=scorer)
+                 occlusion_scorer=scorer, detector=args.detector)
     s = df.attrs["summary"]
     new = s["sources"] - s["skipped"] - len(s["bad"])
     print(f"kept {s['kept']} of {s['faces']} faces from {new} new sources ({s['skipped']} already done, "
@@ -87,7 +87,7 @@ def cmd_segment(args) -> int:
     from s3pot.inference import MAX_PIXELS, SUMMARY_CSV, segment_files
     df = segment_files(args.images, args.out, models=args.models, device=args.device, batch_size=args.batch_size,
                        detect=not args.no_detect, fallback=args.fallback, overlay=args.overlay, coco=args.coco,
-                       max_pixels=args.max_pixels or MAX_PIXELS)
+                       max_pixels=args.max_pixels or MAX_PIXELS, detector=args.detector)
     counts = ", ".join(f"{n} {status}" for status, n in df.attrs["counts"].items())
     print(f"{len(df)} files: {counts} ({int(df['reused'].sum())} done by an earlier run); summary in {args.out/SUMMARY_CSV}")
     failed = df.attrs["counts"].get("error", 0)
@@ -154,6 +154,7 @@ def _add_stage_parser(sub, name: str, help: str, run, paths: dict[str, str]) -> 
 # %% ../nbs/30_cli.ipynb #636f8f7c
 def build_parser() -> argparse.ArgumentParser:
     "The `s3pot` argument parser with every subcommand."
+    from s3pot.faces import DETECTORS
     parser = argparse.ArgumentParser(prog="s3pot", description="Self-supervised face occlusion segmentation (S³POT).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("info", help="versions and configuration").set_defaults(run=cmd_info)
@@ -187,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0, help="seed of the split assignment (default 0)")
     c.add_argument("--models", type=Path, default=None,
                    help="score each crop's occlusion with S³POT from these models (data/models layout; default: no score)")
+    c.add_argument("--detector", choices=DETECTORS, default="blazeface",
+                   help="face detector: MediaPipe BlazeFace + face mesh (default), or OpenCV's Haar cascade for comparison")
     c.set_defaults(run=cmd_collect)
     g = sub.add_parser("segment", help="occlusion masks for face photos",
                        description="Find the face in each photo, segment what occludes it and write NAME.mask.png (0/255, the "
@@ -203,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--fallback", choices=("empty", "full"), default="empty",
                    help="when no face is found: an empty mask (default) or the whole image")
     g.add_argument("--max-pixels", type=int, default=None, help="refuse images with more pixels (default 64 000 000)")
+    g.add_argument("--detector", choices=DETECTORS, default="blazeface",
+                   help="face detector: MediaPipe BlazeFace + face mesh (default), or OpenCV's Haar cascade for comparison")
     g.set_defaults(run=cmd_segment)
     from s3pot.data import SPLITS
     a = sub.add_parser("annotate", help="draw occlusion masks in a local web page (SAM clicks, brush), export them",

@@ -25,7 +25,7 @@ from .data import PARSE_LABELS, PARSE_PALETTE
 from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
 from .model import S3POT, load_s3pot, occlusion_masks
-from .parsing import FaceParser, face_region
+from .parsing import PARSER_BACKENDS, FaceParser, face_region
 from .precompute import item_seed, parse_in_frame
 from .reference import load_reference_generator
 
@@ -240,7 +240,8 @@ class OcclusionSegmenter:
         unknown = set(cfg) - set(MODEL_LAYOUT) - {"sam_kind", "options"}
         if unknown: raise ValueError(f"{cfg_file}: unknown keys {sorted(unknown)}; expected {sorted(MODEL_LAYOUT)}, sam_kind, options")
         parts = {k: root/cfg.get(k, v) for k, v in MODEL_LAYOUT.items()}
-        missing = [f"{k} ({p}; made by the stage {_MADE_BY[k]})" for k, p in parts.items() if not p.exists()]
+        if cfg.get("parser") in PARSER_BACKENDS: parts["parser"] = cfg["parser"]  # a named backend ("mesh"), no file
+        missing = [f"{k} ({p}; made by the stage {_MADE_BY[k]})" for k, p in parts.items() if isinstance(p, Path) and not p.exists()]
         if missing: raise FileNotFoundError(f"{root}: missing {', '.join(missing)}; run `dvc repro train_s3pot` to train the "
                                             f"embedded models, or name other paths in {cfg_file}")
         backbone = SamBackbone.from_pretrained(parts["sam"], kind=cfg.get("sam_kind")).to(device)
@@ -470,7 +471,7 @@ _KEEPS_MASK = ("ok", "fallback", "no_face")
 def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, models="data/models",
                   device: str = "cpu", batch_size: int = 8, detect: bool = True, fallback: str = "empty",
                   overlay: bool = False, coco: bool = False, max_pixels: int = MAX_PIXELS, save_every: int = 20,
-                  progress: bool = True) -> pd.DataFrame:
+                  detector: str | Callable = "blazeface", progress: bool = True) -> pd.DataFrame:
     "Write NAME.mask.png (+ NAME.overlay.jpg) per image in `sources` under `out`, and summary.csv (+ coco.json); reruns skip done images."
     if batch_size < 1: raise ValueError(f"batch_size must be ≥ 1, got {batch_size!r}")
     if fallback not in FALLBACKS: raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
@@ -515,7 +516,8 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
                 load = time.perf_counter() - t0
                 if seg is None:  # loaded only once an image needs it: a rerun with nothing to do loads nothing
                     if progress: say(f"loading the models from {models}")
-                    seg = OcclusionSegmenter.from_pretrained(models, device=device, fallback=fallback, max_pixels=max_pixels)
+                    seg = OcclusionSegmenter.from_pretrained(models, device=device, fallback=fallback, max_pixels=max_pixels,
+                                                             detector=detector)
                 item = seg.prepare(rgb, detect=detect)
             except (ImageError, cv2.error) as e:
                 rows[name] = _row(path, name, "error", str(e) if isinstance(e, ImageError) else f"{path}: {e}")
