@@ -1,11 +1,13 @@
 """Face detection on the real-photo check: BlazeFace (s3pot.faces' default) against OpenCV's Haar cascade.
 
-The check (s3pot.data.shipped) is every real face photo that installed packages ship (scikit-image's astronaut,
-cameraman and 100 LFW crops, matplotlib's Grace Hopper), each once clean and once with a real-texture occluder pasted
-in with an exact mask. Nothing is downloaded; photos of a package that is not installed are skipped, and said so.
-Measures, per detector: detection rate on the clean and on the occluded photos, the occluded rate by how much of the
-face box the occluder covers and by occluder kind, false alarms on the 100 LFW non-face patches, and ms per image
-(one thread, mean over the whole check, after one warm-up call). Prints markdown tables.
+The check (s3pot.data.shipped) is every real face photo that installed packages ship: three full-size portraits
+(scikit-image's astronaut and cameraman, matplotlib's Grace Hopper), each clean and with 10 pasted real-texture
+occluders (exact masks, five kinds in turn), and scikit-image's 100 LFW crops (25 px, enlarged into texture scenes:
+small, blurry faces), each clean and with one occluder. Nothing is downloaded; photos of a package that is not
+installed are skipped, and said so. Measures, per detector and source: detection rate on the clean and on the
+occluded photos, the occluded rate by how much of the face box the occluder covers and by occluder kind, false alarms
+on the 100 LFW non-face patches, and ms per image (one thread, mean over the whole check, after a warm-up call).
+Prints markdown tables.
 
     .venv/bin/python benchmarks/real_faces.py [--seed 0] [--detectors blazeface haar]
 """
@@ -41,7 +43,7 @@ def main():
     occluded = [s for s in check if s["occluded"]]
     print(f"{len(check)} photos ({len(occluded)} occluded, mean coverage of the face box "
           f"{np.mean([s['coverage'] for s in occluded]):.2f}), {len(negatives)} non-face patches, seed {args.seed}\n")
-    rows, kinds = [], sorted({s["kind"] for s in occluded})
+    rows, kinds, sources = [], sorted({s["kind"] for s in occluded}), ("portrait", "lfw", "all")
     by_kind = []
     for name in args.detectors:
         det = DETECTORS[name]()
@@ -51,13 +53,15 @@ def main():
         ms = (time.perf_counter() - t0) / len(check) * 1000
         alarms = sum(len(det(im)) > 0 for im in negatives)
         hit = dict(zip(map(id, check), hits))
-        occ = [hit[id(s)] for s in occluded]
-        bins = [rate(hit[id(s)] for s in occluded if lo <= s["coverage"] < hi) for lo, hi in COVERAGE_BINS]
-        rows.append([name, rate(hit[id(s)] for s in check if not s["occluded"]), rate(occ), *bins,
-                     f"{alarms}/{len(negatives)}", ms])
+        for src in sources:
+            part = [s for s in check if src in ("all", s["source"])]
+            occ = [s for s in part if s["occluded"]]
+            bins = [rate(hit[id(s)] for s in occ if lo <= s["coverage"] < hi) for lo, hi in COVERAGE_BINS]
+            rows.append([name, src, rate(hit[id(s)] for s in part if not s["occluded"]), rate(hit[id(s)] for s in occ), *bins,
+                         f"{alarms}/{len(negatives)}" if src == "all" else "", ms if src == "all" else ""])
         by_kind.append([name, *[rate(hit[id(s)] for s in occluded if s["kind"] == k) for k in kinds]])
     bin_names = [f"occluded, cover {lo:.0%}–{min(hi, 1):.0%}" for lo, hi in COVERAGE_BINS]
-    print(table(["detector", "clean", "occluded", *bin_names, "false alarms", "ms / image"], rows))
+    print(table(["detector", "photos", "clean", "occluded", *bin_names, "false alarms", "ms / image"], rows))
     print()
     print(table(["detector (occluded, by kind)", *kinds], by_kind))
 

@@ -60,7 +60,7 @@ def worker(cfg: dict) -> dict:
     seg = OcclusionSegmenter.from_pretrained(cfg["models"], fallback="full", steps=cfg["steps"])
     loaded = rss_mb()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "no face found" for the faces Haar misses: they go through the models anyway
+        warnings.simplefilter("ignore")  # "no face found" for faces the detector misses: they go through the models anyway
         seg(photos[:min(2, cfg["batch_size"])], batch_size=cfg["batch_size"])  # warm-up: first-call allocations
         t0 = time.perf_counter()
         results = seg(photos, batch_size=cfg["batch_size"])

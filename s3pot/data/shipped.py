@@ -134,12 +134,15 @@ def paste_occluder(image: np.ndarray, box, rng, *, kind: str | None = None, text
     covered = mask[max(y, 0):y + h, max(x, 0):x + w].mean()
     return dict(image=out, mask=mask, kind=kind, coverage=float(covered))
 
-def real_photo_check(*, seed: int = 0, lfw: bool = True) -> list[dict]:
-    "Every shipped face photo twice, clean and with a pasted real-texture occluder (exact mask): dicts of name, image, box, occluded (bool), mask, kind, coverage."
+def real_photo_check(*, seed: int = 0, lfw: bool = True, portrait_variants: int = 10) -> list[dict]:
+    "Every shipped face photo clean and with pasted real-texture occluders (exact masks): one occluded copy of each LFW crop, `portrait_variants` of each full-size portrait (the kinds in turn); dicts of name, source, image, box, occluded, mask, kind, coverage."
     rng, textures, out = np.random.default_rng(seed), _textures(), []
     for s in shipped_faces(lfw=lfw, seed=seed):
-        out.append(dict(s, occluded=False, mask=np.zeros(s["image"].shape[:2], bool), kind="none", coverage=0.0))
-        out.append(dict(s, occluded=True, **paste_occluder(s["image"], s["box"], rng, textures=textures)))
+        source = "lfw" if s["name"].startswith("lfw_") else "portrait"
+        out.append(dict(s, source=source, occluded=False, mask=np.zeros(s["image"].shape[:2], bool), kind="none", coverage=0.0))
+        for k in range(1 if source == "lfw" else portrait_variants):
+            kind = None if source == "lfw" else OCCLUDER_KINDS[k % len(OCCLUDER_KINDS)]
+            out.append(dict(s, source=source, occluded=True, **paste_occluder(s["image"], s["box"], rng, kind=kind, textures=textures)))
     return out
 
 def found(faces, box, *, max_ratio: float = 2.5) -> bool:
