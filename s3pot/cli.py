@@ -55,6 +55,7 @@ def cmd_collect(args) -> int:
     new = s["sources"] - s["skipped"] - len(s["bad"])
     print(f"kept {s['kept']} of {s['faces']} faces from {new} new sources ({s['skipped']} already done, "
           f"{len(s['bad'])} unreadable); {args.out} now holds {len(df)} samples")
+    if s["no_face"]: print(f"no face found in {len(s['no_face'])} files: " + ", ".join(s["no_face"][:5]) + (" …" if len(s["no_face"]) > 5 else ""))
     rejected = {k: v for k, v in s["rejected"].items() if v}
     if rejected: print("rejected: " + ", ".join(f"{k} {v}" for k, v in rejected.items()))
     return 0

