@@ -74,7 +74,7 @@ def notebook_imports(nb: Path) -> set[str]:
 
 
 def stage_notebook(stage: dict) -> Path | None:
-    m = re.search(r"papermill\b.*?\s(nbs/\S+\.ipynb)", stage.get("cmd", ""), re.S)
+    m = re.search(r"\s(nbs/\S+\.ipynb)", stage.get("cmd", ""))  # the notebook that `s3pot stage` (papermill) runs
     return ROOT/m.group(1) if m else None
 
 
@@ -108,6 +108,7 @@ def wanted_params(declared: list[str], params: dict) -> list[str]:
 def check(dvc: dict, params: dict) -> list[str]:
     problems = []
     for name, stage in dvc["stages"].items():
+        if stage_notebook(stage) is None: problems.append(f"stage {name}: no nbs/*.ipynb in its cmd to read the imports of")
         deps = [d for d in stage.get("deps", []) if isinstance(d, str)]
         declared = set(deps) | {d.rstrip("/") for d in deps}
         for f in wanted_deps(stage):

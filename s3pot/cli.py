@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['cmd_info', 'cmd_synth', 'cmd_import', 'cmd_collect', 'cmd_annotate', 'cmd_segment', 'cmd_references', 'cmd_features',
-           'cmd_train', 'build_parser', 'Stopped', 'run_command', 'main']
+           'cmd_train', 'cmd_stage', 'build_parser', 'Stopped', 'run_command', 'main']
 
 # %% ../nbs/30_cli.ipynb #f400d5f7
 def cmd_info(args) -> int:
@@ -151,6 +151,22 @@ def _add_stage_parser(sub, name: str, help: str, run, paths: dict[str, str]) -> 
     s.set_defaults(run=run)
     return s
 
+# %% ../nbs/30_cli.ipynb #d07f6b1e
+def _value(text: str):
+    "A `-p` value as papermill reads one: True, False, None, an int, a float, else the text."
+    special = {"True": True, "False": False, "None": None}
+    if text in special: return special[text]
+    for kind in (int, float):
+        try: return kind(text)
+        except ValueError: pass
+    return text
+
+def cmd_stage(args) -> int:
+    "Run a pipeline stage notebook (s3pot.pipeline.run_stage): progress and ETA on stderr, the wall time at the end."
+    from s3pot.pipeline import run_stage
+    run_stage(args.notebook, args.output, {name: _value(v) for name, v in args.parameters})
+    return 0
+
 # %% ../nbs/30_cli.ipynb #636f8f7c
 def _positive(text: str) -> int:
     "An argparse type: a whole number ≥ 1 (0 must not silently mean the default)."
@@ -241,6 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
                       {"features": "the features stage's folder", "sam": "the SAM the features came from",
                        "run-dir": "Lightning logs and checkpoints (resumable)", "out": "folder for the trained head"}
                       ).add_argument("--quiet", action="store_true", help="no progress bar")
+    st = sub.add_parser("stage", help="run a pipeline stage notebook (what dvc.yaml calls)",
+                        description="Execute a stage notebook with papermill, showing the cell being run and an ETA on stderr "
+                                    "and the stage's wall time at the end; the executed copy keeps only the last state of each progress bar.")
+    st.add_argument("notebook", type=Path, help="the stage notebook (nbs/5x_*.ipynb)")
+    st.add_argument("output", type=Path, help="where the executed copy goes (data/runs/…)")
+    st.add_argument("-p", dest="parameters", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                    help="a notebook parameter, as papermill's -p (True, False, None and numbers are typed)")
+    st.set_defaults(run=cmd_stage)
     return parser
 
 # %% ../nbs/30_cli.ipynb #081ec9ad
