@@ -4,7 +4,7 @@
 
 # %% ../nbs/32_inference.ipynb #93ef9e02
 from __future__ import annotations
-import hashlib, json, os, sys, time, uuid, warnings
+import hashlib, inspect, json, os, sys, time, uuid, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,15 +40,17 @@ MAX_PIXELS, MIN_SIDE, MAX_SIDE = 64_000_000, 16, 32_767  # MAX_SIDE: OpenCV's wa
 
 def _check_dims(what, h: int, w: int, max_pixels: int):
     if min(h, w) < MIN_SIDE: raise ImageError(what, f"image is only {w}×{h} pixels; a face needs at least {MIN_SIDE}×{MIN_SIDE}")
-    if h * w > max_pixels or max(h, w) > MAX_SIDE:
-        raise ImageError(what, f"image is {w}×{h} = {h * w / 1e6:.0f} MP, over the limit of {max_pixels / 1e6:.0f} MP "
-                               f"(and {MAX_SIDE} px a side); downscale it first, or raise max_pixels (--max-pixels)")
+    if max(h, w) > MAX_SIDE:
+        raise ImageError(what, f"image is {w}×{h} pixels, longer than {MAX_SIDE:,} pixels a side (OpenCV's limit); downscale it first")
+    if h * w > max_pixels:
+        raise ImageError(what, f"image is {w}×{h} = {h * w:,} pixels, over the limit of {max_pixels:,}; downscale it first, "
+                               f"or raise max_pixels (--max-pixels)")
 
 @contextmanager
 def _pillow_limit(max_pixels: int):
-    "Let Pillow open what `max_pixels` allows, without its decompression-bomb warning: the limit is checked here."
+    "Let Pillow read any header, without its own decompression-bomb limit: `_check_dims` checks `max_pixels` before decoding."
     old = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max(old or 0, max_pixels)
+    Image.MAX_IMAGE_PIXELS = None  # else Pillow's 178,956,970-pixel limit would speak instead of max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -187,6 +189,16 @@ SEGMENTER_CONFIG = "segmenter.json"
 MODEL_LAYOUT = {"sam": "sam_tiny", "parser": "parser", "generator": "generator", "head": "s3pot"}
 _MADE_BY = {"sam": "pretrain_sam", "parser": "train_parser", "generator": "train_generator", "head": "train_s3pot"}
 
+def _load_part(part: str, path: Path, load: Callable):
+    "Run `load()`; a damaged or mismatched file becomes one message naming the file and the stage that makes it."
+    from safetensors import SafetensorError
+    try: return load()
+    except FileNotFoundError: raise
+    except (SafetensorError, OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+        problem = f"lacks the key {e}" if isinstance(e, KeyError) else f"{type(e).__name__}: {e}"
+        raise ValueError(f"{path}: cannot load the {part} ({problem}); is it damaged or from another version? "
+                         f"The stage {_MADE_BY[part]} writes it") from e
+
 def _check_device(device) -> torch.device:
     device = torch.device(device)
     if device.type == "cuda" and not torch.cuda.is_available():
@@ -269,11 +281,15 @@ class OcclusionSegmenter:
         missing = [f"{k} ({p}; made by the stage {_MADE_BY[k]})" for k, p in parts.items() if not p.exists()]
         if missing: raise FileNotFoundError(f"{root}: missing {', '.join(missing)}; run `dvc repro train_s3pot` to train the "
                                             f"embedded models, or name other paths in {cfg_file}")
-        backbone = SamBackbone.from_pretrained(parts["sam"], kind=cfg.get("sam_kind")).to(device)
-        model = load_s3pot(parts["head"], backbone).to(device)
-        parser = FaceParser.from_pretrained(parts["parser"], device=device)
-        generator = load_reference_generator(parts["generator"], device=device)
-        return cls(model=model, parser=parser, generator=generator, device=device, **{**cfg.get("options", {}), **options})
+        options = {**cfg.get("options", {}), **options}
+        allowed = set(inspect.signature(cls).parameters) - {"model", "parser", "generator", "device"}
+        if set(options) - allowed: raise ValueError(f"{cfg_file if cfg else 'options'}: unknown options {sorted(set(options) - allowed)}; "
+                                                    f"known are {sorted(allowed)}")
+        backbone = _load_part("sam", parts["sam"], lambda: SamBackbone.from_pretrained(parts["sam"], kind=cfg.get("sam_kind")).to(device))
+        model = _load_part("head", parts["head"], lambda: load_s3pot(parts["head"], backbone).to(device))
+        parser = _load_part("parser", parts["parser"], lambda: FaceParser.from_pretrained(parts["parser"], device=device))
+        generator = _load_part("generator", parts["generator"], lambda: load_reference_generator(parts["generator"], device=device))
+        return cls(model=model, parser=parser, generator=generator, device=device, **options)
 
     def prepare(self, rgb: np.ndarray, *, detect: bool = True) -> _Crop:
         "Find the face in `rgb` (H, W, 3) uint8 and cut its crop, or say why not."
