@@ -57,6 +57,9 @@ def cmd_collect(args) -> int:
           f"{len(s['bad'])} unreadable); {args.out} now holds {len(df)} samples")
     rejected = {k: v for k, v in s["rejected"].items() if v}
     if rejected: print("rejected: " + ", ".join(f"{k} {v}" for k, v in rejected.items()))
+    if s["bad"] and not new:
+        print(f"s3pot collect: error: none of the {len(s['bad'])} new sources could be read, e.g. {s['bad'][0]['problem']}", file=sys.stderr)
+        return 1
     return 0
 
 # %% ../nbs/30_cli.ipynb #7d4e8c7d
