@@ -4,7 +4,7 @@
 
 # %% ../nbs/32_inference.ipynb #93ef9e02
 from __future__ import annotations
-import hashlib, json, os, sys, time, uuid, warnings
+import hashlib, inspect, json, os, sys, time, uuid, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from .annotate import coco_mask, coco_rle
 from .backbone import SamBackbone
 from .faces import Face, FaceBox, box_transform, detect_faces, face_transform, paste_back, to_input, warp_crop
-from .data import PARSE_LABELS, PARSE_PALETTE
+from .data import PARSE_LABELS, PARSE_PALETTE, file_sha1
 from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
 from .model import S3POT, load_s3pot, occlusion_masks
@@ -31,7 +31,7 @@ from .reference import load_reference_generator
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'MIN_SIDE', 'MAX_SIDE', 'OCCLUSION_LABEL', 'OCCLUSION_PALETTE', 'STATUSES', 'FALLBACKS',
-           'SEGMENTER_CONFIG', 'MODEL_LAYOUT', 'SUMMARY_CSV', 'COCO_JSON', 'SUMMARY_COLUMNS', 'load_rgb',
+           'SEGMENTER_CONFIG', 'MODEL_LAYOUT', 'SUMMARY_CSV', 'COCO_JSON', 'RECORDS', 'SUMMARY_COLUMNS', 'load_rgb',
            'Segmentation', 'colorize_occlusion_parse', 'OcclusionSegmenter', 'rle_encode', 'rle_decode', 'overlay_mask',
            'segment_files']
 
@@ -40,15 +40,17 @@ MAX_PIXELS, MIN_SIDE, MAX_SIDE = 64_000_000, 16, 32_767  # MAX_SIDE: OpenCV's wa
 
 def _check_dims(what, h: int, w: int, max_pixels: int):
     if min(h, w) < MIN_SIDE: raise ImageError(what, f"image is only {w}×{h} pixels; a face needs at least {MIN_SIDE}×{MIN_SIDE}")
-    if h * w > max_pixels or max(h, w) > MAX_SIDE:
-        raise ImageError(what, f"image is {w}×{h} = {h * w / 1e6:.0f} MP, over the limit of {max_pixels / 1e6:.0f} MP "
-                               f"(and {MAX_SIDE} px a side); downscale it first, or raise max_pixels (--max-pixels)")
+    if max(h, w) > MAX_SIDE:
+        raise ImageError(what, f"image is {w}×{h} pixels, longer than {MAX_SIDE:,} pixels a side (OpenCV's limit); downscale it first")
+    if h * w > max_pixels:
+        raise ImageError(what, f"image is {w}×{h} = {h * w:,} pixels, over the limit of {max_pixels:,}; downscale it first, "
+                               f"or raise max_pixels (--max-pixels)")
 
 @contextmanager
 def _pillow_limit(max_pixels: int):
-    "Let Pillow open what `max_pixels` allows, without its decompression-bomb warning: the limit is checked here."
+    "Let Pillow read any header, without its own decompression-bomb limit: `_check_dims` checks `max_pixels` before decoding."
     old = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max(old or 0, max_pixels)
+    Image.MAX_IMAGE_PIXELS = None  # else Pillow's 178,956,970-pixel limit would speak instead of max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -157,6 +159,16 @@ SEGMENTER_CONFIG = "segmenter.json"
 MODEL_LAYOUT = {"sam": "sam_tiny", "parser": "parser", "generator": "generator", "head": "s3pot"}
 _MADE_BY = {"sam": "pretrain_sam", "parser": "train_parser", "generator": "train_generator", "head": "train_s3pot"}
 
+def _load_part(part: str, path: Path, load: Callable):
+    "Run `load()`; a damaged or mismatched file becomes one message naming the file and the stage that makes it."
+    from safetensors import SafetensorError
+    try: return load()
+    except FileNotFoundError: raise
+    except (SafetensorError, OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+        problem = f"lacks the key {e}" if isinstance(e, KeyError) else f"{type(e).__name__}: {e}"
+        raise ValueError(f"{path}: cannot load the {part} ({problem}); is it damaged or from another version? "
+                         f"The stage {_MADE_BY[part]} writes it") from e
+
 def _check_device(device) -> torch.device:
     device = torch.device(device)
     if device.type == "cuda" and not torch.cuda.is_available():
@@ -244,11 +256,15 @@ class OcclusionSegmenter:
         missing = [f"{k} ({p}; made by the stage {_MADE_BY[k]})" for k, p in parts.items() if isinstance(p, Path) and not p.exists()]
         if missing: raise FileNotFoundError(f"{root}: missing {', '.join(missing)}; run `dvc repro train_s3pot` to train the "
                                             f"embedded models, or name other paths in {cfg_file}")
-        backbone = SamBackbone.from_pretrained(parts["sam"], kind=cfg.get("sam_kind")).to(device)
-        model = load_s3pot(parts["head"], backbone).to(device)
-        parser = FaceParser.from_pretrained(parts["parser"], device=device)
-        generator = load_reference_generator(parts["generator"], device=device)
-        return cls(model=model, parser=parser, generator=generator, device=device, **{**cfg.get("options", {}), **options})
+        options = {**cfg.get("options", {}), **options}
+        allowed = set(inspect.signature(cls).parameters) - {"model", "parser", "generator", "device"}
+        if set(options) - allowed: raise ValueError(f"{cfg_file if cfg else 'options'}: unknown options {sorted(set(options) - allowed)}; "
+                                                    f"known are {sorted(allowed)}")
+        backbone = _load_part("sam", parts["sam"], lambda: SamBackbone.from_pretrained(parts["sam"], kind=cfg.get("sam_kind")).to(device))
+        model = _load_part("head", parts["head"], lambda: load_s3pot(parts["head"], backbone).to(device))
+        parser = _load_part("parser", parts["parser"], lambda: FaceParser.from_pretrained(parts["parser"], device=device))
+        generator = _load_part("generator", parts["generator"], lambda: load_reference_generator(parts["generator"], device=device))
+        return cls(model=model, parser=parser, generator=generator, device=device, **options)
 
     def prepare(self, rgb: np.ndarray, *, detect: bool = True) -> _Crop:
         "Find the faces in `rgb` (H, W, 3) uint8 and cut their crops (the largest first, the others in `.others`), or say why not."
@@ -378,7 +394,7 @@ def rle_decode(rle: dict) -> np.ndarray:
     return coco_mask(rle, (h, w))
 
 # %% ../nbs/32_inference.ipynb #a70133fb
-SUMMARY_CSV, COCO_JSON = "summary.csv", "coco.json"
+SUMMARY_CSV, COCO_JSON, RECORDS = "summary.csv", "coco.json", ".records"  # RECORDS: one JSON per finished image
 SUMMARY_COLUMNS = ("file", "name", "status", "message", "height", "width", "occluded_fraction", "face_occluded",
                    "box_x", "box_y", "box_w", "box_h", "seconds", "reused")
 
@@ -393,6 +409,21 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
     return path
 
+def _stale_temps(out: Path) -> list[Path]:
+    "The hidden `.NAME.<hex>.tmp` files that a killed run of `_atomic` or `write_png` left under `out`."
+    return [p for p in out.rglob(".*.tmp") if p.is_file() and len(p.name.split(".")) >= 4 and len(p.name.split(".")[-2]) == 8]
+
+def _output_dir(out) -> Path:
+    "Create `out` and check that files can be written there, before any model loads; say what is wrong in one line."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"{out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out/f".probe.{uuid.uuid4().hex[:8]}.tmp"
+        probe.write_bytes(b""); probe.unlink()
+    except OSError as e: raise ValueError(f"{out}: cannot write the output folder here ({e.strerror or e})") from None
+    return out
+
 def overlay_mask(image: np.ndarray, mask: np.ndarray, *, colour=(255, 0, 255), alpha: float = 0.5) -> np.ndarray:
     "`image` (H, W, 3) uint8 with `mask` (H, W) tinted in `colour` and outlined."
     out = image.copy()
@@ -401,11 +432,11 @@ def overlay_mask(image: np.ndarray, mask: np.ndarray, *, colour=(255, 0, 255), a
     return cv2.drawContours(out, contours, -1, tuple(int(c) for c in colour), max(1, round(max(mask.shape) / 400)))
 
 def _find_inputs(sources, exclude: Path) -> list[tuple[Path, str, bool]]:
-    "(path, output name, is an image) for every file named in `sources` and every visible file under a folder in it."
+    "(path, output name, is an image by its suffix) for every file named in `sources` and every visible file under a folder in it."
     sources = [Path(s) for s in ([sources] if isinstance(sources, (str, Path)) else sources)]
     found = []
     for src in sources:
-        if src.is_file(): found.append((src, Path(src.name), True)); continue
+        if src.is_file(): found.append((src, Path(src.name), src.suffix.lower() in IMAGE_SUFFIXES)); continue
         if not src.is_dir(): raise FileNotFoundError(f"{src}: no such file or folder")
         prefix = Path(src.resolve().name) if len(sources) > 1 else Path()
         for p in sorted(src.rglob("*")):
@@ -429,6 +460,10 @@ def _result_row(file: Path, name: str, res: Segmentation) -> dict:
                 occluded_fraction=round(res.occluded_fraction, 6), face_occluded=round(res.face_occluded, 6),
                 box_x=round(b.x, 1), box_y=round(b.y, 1), box_w=round(b.w, 1), box_h=round(b.h, 1), seconds=round(res.seconds, 4))
 
+def _text(s: str) -> str:
+    "`s` as UTF-8 can hold it: a file name that is not UTF-8 (Latin-1 `é`) keeps its bytes as `\\xe9`."
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
 def _mask_entry(mask: np.ndarray) -> dict:
     "What COCO needs of a mask: its RLE, area and box (x, y, w, h)."
     ys, xs = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
@@ -441,21 +476,33 @@ def _coco(rows: list[dict], entries: dict[str, dict]) -> dict:
     for r in rows:
         if r["name"] not in entries: continue
         e = entries[r["name"]]
-        images.append(dict(id=len(images) + 1, file_name=r["file"], height=e["rle"]["size"][0], width=e["rle"]["size"][1]))
+        images.append(dict(id=len(images) + 1, file_name=_text(r["file"]), height=e["rle"]["size"][0], width=e["rle"]["size"][1]))
         if e["area"]: annotations.append(dict(id=len(annotations) + 1, image_id=images[-1]["id"], category_id=1,
                                               segmentation=e["rle"], area=e["area"], bbox=e["bbox"], iscrowd=1))
     return dict(info=dict(description="occlusion masks by s3pot"), images=images, annotations=annotations,
                 categories=[dict(id=1, name="occlusion", supercategory="face")])
 
-def _previous_rows(path: Path) -> dict[str, dict]:
-    "Rows of an earlier run's summary by output name ({} when there is none or it is unreadable)."
-    if not path.is_file(): return {}
-    try: df = pd.read_csv(path, dtype={"file": str, "name": str, "message": str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError): return {}
-    if set(df.columns) != set(SUMMARY_COLUMNS): return {}
-    return {r["name"]: {**r, "message": "" if pd.isna(r["message"]) else r["message"]} for r in df.to_dict("records")}
+def _input_key(path: Path, settings: dict) -> dict:
+    "What a finished mask was made from: the input's bytes (SHA-1 and length) and the settings that change a mask."
+    return dict(sha1=file_sha1(path), bytes=path.stat().st_size, **settings)
+
+def _record_path(out: Path, name: str) -> Path: return out/RECORDS/f"{name}.json"
+
+def _write_record(out: Path, name: str, row: dict, key: dict):
+    "Mark image `name` done: its summary row and input key, written after its mask (a kill in between redoes it)."
+    _atomic(_record_path(out, name), lambda tmp: tmp.write_text(json.dumps(dict(key=key, row=row), default=lambda v: v.item())))
+
+def _done_row(out: Path, name: str, key: dict) -> tuple[dict, np.ndarray] | None:
+    "The recorded row and mask of `name` when both exist and were made from these very input bytes and settings."
+    try:
+        rec = json.loads(_record_path(out, name).read_text())
+        row, mask = rec["row"], read_mask(out/f"{name}.mask.png")
+    except (OSError, ValueError, KeyError, TypeError): return None  # none yet, or damaged: redo
+    if rec.get("key") != key or mask.shape != (row.get("height"), row.get("width")): return None
+    return row, mask
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
+    rows = [{**r, "file": _text(r["file"]), "name": _text(r["name"])} for r in rows]
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).astype({"height": "Int64", "width": "Int64", "reused": bool})
 
 def _save(out: Path, rows: list[dict], entries: dict | None):
@@ -466,8 +513,6 @@ def _write_overlay(path: Path, image: np.ndarray, mask: np.ndarray):
     _atomic(path, lambda tmp: Image.fromarray(overlay_mask(image, mask)).save(tmp, format="JPEG", quality=90))
 
 # %% ../nbs/32_inference.ipynb #3840d052
-_KEEPS_MASK = ("ok", "fallback", "no_face")
-
 def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, models="data/models",
                   device: str = "cpu", batch_size: int = 8, detect: bool = True, fallback: str = "empty",
                   overlay: bool = False, coco: bool = False, max_pixels: int = MAX_PIXELS, save_every: int = 20,
@@ -476,22 +521,21 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
     if batch_size < 1: raise ValueError(f"batch_size must be ≥ 1, got {batch_size!r}")
     if fallback not in FALLBACKS: raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
     if segmenter is None: _check_device(device)
-    out = Path(out)
-    if out.exists() and not out.is_dir(): raise ValueError(f"{out}: exists and is not a folder")
+    out = _output_dir(out)
+    for stale in _stale_temps(out): stale.unlink(missing_ok=True)  # left by a killed run
     inputs = _find_inputs(sources, out.resolve())
     if not inputs: raise FileNotFoundError(f"no files found in {', '.join(map(str, [sources] if isinstance(sources, (str, Path)) else sources))}")
     say = lambda msg: tqdm.write(msg, file=sys.stderr)
-    before, rows, entries, todo = _previous_rows(out/SUMMARY_CSV), {}, {} if coco else None, []
+    settings = dict(detect=detect, fallback=segmenter.fallback if segmenter else fallback)
+    rows, keys, entries, todo = {}, {}, {} if coco else None, []
     for path, name, is_image in inputs:
-        mask_path = out/f"{name}.mask.png"
         if not is_image: rows[name] = _row(path, name, "skipped", f"not an image (suffix {path.suffix or 'none'})"); continue
-        try: mask = read_mask(mask_path) if mask_path.is_file() else None
-        except ImageError: mask = None  # a damaged mask is redone
-        if mask is None: todo.append((path, name)); continue
-        prior = before.get(name)
-        rows[name] = ({**prior, "file": str(path), "reused": True} if prior and prior["status"] in _KEEPS_MASK else
-                      _row(path, name, "ok", "from an existing mask", height=mask.shape[0], width=mask.shape[1],
-                           occluded_fraction=round(float(mask.mean()), 6), reused=True))
+        try: keys[name] = _input_key(path, settings)
+        except OSError: keys[name] = None  # unreadable: loading it below says why
+        done = keys[name] and _done_row(out, name, keys[name])
+        if done is None: todo.append((path, name)); continue
+        row, mask = done
+        rows[name] = {**row, "file": str(path), "reused": True}
         if coco: entries[name] = _mask_entry(mask)
         if overlay and not (out/f"{name}.overlay.jpg").is_file():
             try: _write_overlay(out/f"{name}.overlay.jpg", load_rgb(path, max_pixels=max_pixels), mask)
@@ -505,6 +549,7 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
             if overlay: _write_overlay(out/f"{name}.overlay.jpg", rgb, res.mask)
             if coco: entries[name] = _mask_entry(res.mask)
             rows[name] = _result_row(path, name, res)
+            if keys[name]: _write_record(out, name, rows[name], keys[name])  # last: the mark that this image is done
             if res.status != "ok": say(f"{path}: {res.message}")
         bar.update(len(pending)); pending.clear()
 

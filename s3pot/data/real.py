@@ -180,6 +180,7 @@ def _load_rgba(path: Path) -> dict:
     if img.mode not in ("RGBA", "LA", "PA") and not (img.mode == "P" and "transparency" in img.info):
         raise ImageError(path, f"expected an RGBA PNG whose alpha is the occluder, found mode {img.mode}")
     a = np.asarray(img.convert("RGBA"))
+    if min(a.shape[:2]) < 2: raise ImageError(path, f"image is only {a.shape[1]}×{a.shape[0]} pixels")  # as read_image says
     return dict(image=np.ascontiguousarray(a[..., :3]), mask=a[..., 3] >= 128)
 
 def _faceocc(src: Path) -> list[Sample]:
