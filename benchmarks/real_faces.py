@@ -20,7 +20,8 @@ import numpy as np
 
 from _harness import table  # benchmarks/ is on sys.path when a script here runs
 from s3pot.data.shipped import found, missing_packages, non_faces, real_photo_check
-from s3pot.faces import BlazeFace, HaarDetector
+from s3pot.data import LABEL_ID
+from s3pot.faces import MESH_PARTS, BlazeFace, HaarDetector, mesh_parse
 
 DETECTORS = {"blazeface": lambda: BlazeFace(), "blazeface (no mesh)": lambda: BlazeFace(mesh=False), "haar": lambda: HaarDetector()}
 COVERAGE_BINS = ((0.0, 0.2), (0.2, 0.35), (0.35, 1.01))
@@ -64,6 +65,31 @@ def main():
     print(table(["detector", "photos", "clean", "occluded", *bin_names, "false alarms", "ms / image"], rows))
     print()
     print(table(["detector (occluded, by kind)", *kinds], by_kind))
+    print()
+    print(mesh_under_occlusion(check, kinds))
+
+
+def iou(a, b) -> float:
+    union = (a | b).sum()
+    return float((a & b).sum() / union) if union else 1.0
+
+
+def mesh_under_occlusion(check: list[dict], kinds: list[str]) -> str:
+    "A table: per occluder kind, the face oval IoU and the parts' mean IoU, occluded portrait's mesh vs the clean one's."
+    det, rows, clean = BlazeFace(), [], {}
+    for s in check:
+        if s["source"] != "portrait": continue
+        faces = [f for f in det(s["image"]) if found([f], s["box"])][:1]  # the face of the box, none when it is missed
+        parse = mesh_parse(faces, s["image"].shape)
+        if not s["occluded"]: clean[s["name"]] = parse; continue
+        ref = clean[s["name"]]
+        parts = [iou(parse == LABEL_ID[n], ref == LABEL_ID[n]) for n in MESH_PARTS]
+        rows.append((s["kind"], iou(parse > 0, ref > 0), float(np.mean(parts))))
+    if not rows: return "no portraits installed: no mesh measurement"
+    per = [[k, len(v), float(np.mean([r[1] for r in v])), float(np.mean([r[2] for r in v]))]
+           for k in kinds if (v := [r for r in rows if r[0] == k])]
+    per.append(["all", len(rows), float(np.mean([r[1] for r in rows])), float(np.mean([r[2] for r in rows]))])
+    return table(["portraits, occluder", "photos", "face oval IoU vs clean", "parts mIoU vs clean"], per)
 
 
 if __name__ == "__main__":
