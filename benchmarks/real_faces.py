@@ -23,7 +23,8 @@ from s3pot.data.shipped import found, missing_packages, non_faces, real_photo_ch
 from s3pot.data import LABEL_ID
 from s3pot.faces import MESH_PARTS, BlazeFace, HaarDetector, mesh_parse
 
-DETECTORS = {"blazeface": lambda: BlazeFace(), "blazeface (no mesh)": lambda: BlazeFace(mesh=False), "haar": lambda: HaarDetector()}
+DETECTORS = {"blazeface": lambda: BlazeFace(), "blazeface (no mesh)": lambda: BlazeFace(mesh=False),
+             "blazeface + flip": lambda: BlazeFace(flip=True), "haar": lambda: HaarDetector()}
 COVERAGE_BINS = ((0.0, 0.2), (0.2, 0.35), (0.35, 1.01))
 
 

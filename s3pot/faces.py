@@ -195,10 +195,11 @@ def _roi_transform(centre, side: float, angle: float, size: int) -> np.ndarray:
 class BlazeFace:
     "MediaPipe's BlazeFace and face mesh on LiteRT: `BlazeFace()(image) → [Face, …]`, best first, each with 6 keypoints and the 468-point mesh."
     def __init__(self, *, model: str = "both", min_score: float = 0.5, iou: float = 0.3, mesh: bool = True,
-                 max_faces: int | None = None, roi_scale: float = 1.5):
+                 max_faces: int | None = None, roi_scale: float = 1.5, flip: bool = False):
         if model not in ("auto", "both", *SSD_OPTIONS): raise ValueError(f"model must be auto, both, {' or '.join(SSD_OPTIONS)}; got {model!r}")
         if not 0 < min_score < 1: raise ValueError(f"min_score must lie in (0, 1), got {min_score!r}")
         self.model, self.min_score, self.iou, self.mesh, self.max_faces, self.roi_scale = model, min_score, iou, mesh, max_faces, roi_scale
+        self.flip = flip
 
     def detect(self, image: np.ndarray, model: str = "short_range") -> tuple[np.ndarray, np.ndarray]:
         "Raw detections of one BlazeFace `model`: (K, 16) boxes (x0, y0, x1, y1) + 6 keypoints in input pixels, and (K,) scores."
@@ -241,10 +242,12 @@ class BlazeFace:
     def __call__(self, image: np.ndarray) -> list[Face]:
         image = _check_rgb(image)
         models = {"auto": ["short_range"], "both": list(SSD_OPTIONS)}.get(self.model, [self.model])
-        boxes, scores = zip(*[self.detect(image, m) for m in models])
+        runs = [self.detect(image, m) for m in models]
+        if self.flip: runs += [_unflip(*self.detect(np.ascontiguousarray(image[:, ::-1]), m), image.shape[1]) for m in models]
+        boxes, scores = zip(*runs)
         boxes, scores = np.concatenate(boxes), np.concatenate(scores)
         if self.model == "auto" and not len(scores): boxes, scores = self.detect(image, "full_range")  # small or far faces
-        elif len(models) > 1 and len(scores): boxes, scores = weighted_nms(boxes, scores, iou=self.iou)
+        elif len(runs) > 1 and len(scores): boxes, scores = weighted_nms(boxes, scores, iou=self.iou)
         faces = []
         for b, s in list(zip(boxes, scores))[:self.max_faces]:
             box = FaceBox(float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1]), float(s))
@@ -260,6 +263,17 @@ def _check_rgb(image) -> np.ndarray:
     if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
         raise ValueError(f"expected an RGB uint8 image (H, W, 3), got {image.dtype} {image.shape}")
     return image
+
+_MIRROR = [1, 0, 2, 3, 5, 4]  # keypoints of a mirrored face: the eyes and the ears change sides
+
+def _unflip(boxes: np.ndarray, scores: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    "Detections (K, 16) made on the mirrored image, in the unmirrored image's pixels."
+    out = boxes.copy()
+    out[:, [0, 2]] = width - 1 - boxes[:, [2, 0]]
+    kp = boxes[:, 4:].reshape(-1, 6, 2)[:, _MIRROR]
+    kp[..., 0] = width - 1 - kp[..., 0]
+    out[:, 4:] = kp.reshape(-1, 12)
+    return out, scores
 
 # %% ../nbs/07_faces.ipynb #faea0cee
 @lru_cache(maxsize=None)
