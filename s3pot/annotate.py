@@ -277,8 +277,9 @@ class AnnotationStore:
 class Annotator:
     "SAM clicks and predicted first masks over an `AnnotationStore`; embeddings cached (LRU) and computed in the background."
     def __init__(self, store: AnnotationStore, backbone=None, *, predictor: Callable[[np.ndarray], np.ndarray] | None = None,
-                 cache_size: int = 8):
+                 cache_size: int = 8, face_outline: bool = False):
         self.store, self.backbone, self.predictor, self.cache_size = store, backbone, predictor, cache_size
+        self.face_outline, self._outlines = face_outline, {}
         self._cache, self._cache_lock, self._model_lock = OrderedDict(), threading.Lock(), threading.Lock()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="s3pot-encode")
         self.encodes = 0  # how many embeddings were computed (the cache's hit rate shows in it)
@@ -315,11 +316,21 @@ class Annotator:
     def annotation(self, id) -> dict:
         "What the page opens for `id`: the saved state, or a first mask with no clicks."
         s = self.store.state(id)
-        if s is not None: return {**s, "size": list(self.store.size(id)), "source": "saved"}
+        if s is not None: return {**s, "size": list(self.store.size(id)), "source": "saved", "faces": self.face_outlines(id)}
         mask, source = self.initial(id)
         category = self.store.row(id)["category"]
         return dict(id=id, size=list(mask.shape), mask=mask, base=None, clicks=[], seconds=0.0, done=False, version=0,
-                    category=category if category in CATEGORIES else "other", source=source)
+                    category=category if category in CATEGORIES else "other", source=source, faces=self.face_outlines(id))
+
+    def face_outlines(self, id) -> list:
+        "The mesh face oval [[x, y], …] of each face in image `id` (`s3pot.faces`): a guide to the face region; [] when off or none is found."
+        if not self.face_outline: return []
+        if id not in self._outlines:
+            from s3pot.faces import detect_faces, mesh_polygons
+            with self._model_lock:  # one LiteRT interpreter, not safe across threads
+                faces = detect_faces(self.store.image(id))
+            self._outlines[id] = [np.round(mesh_polygons(f)["skin"], 1).tolist() for f in faces if f.mesh is not None]
+        return self._outlines[id]
 
     def sam_mask(self, id, clicks: list, *, invert: bool = False) -> np.ndarray:
         "SAM's mask (H, W) bool for a click set (labels all positive when `invert`)."
@@ -433,6 +444,14 @@ function draw() {
     for (let i = 0; i < S.mask.length; i++) d[4 * i + 3] = S.mask[i] ? 120 : 0;
     octx.putImageData(S.over, 0, 0); ctx.drawImage(ocv, 0, 0);
   }
+  if (S.overlay && S.faces.length) {  // the mesh face ovals: where the face is, under any occluder
+    ctx.save(); ctx.lineWidth = Math.max(1, S.w / 300); ctx.strokeStyle = "#0ee"; ctx.setLineDash([4, 3]);
+    for (const poly of S.faces) {
+      ctx.beginPath(); poly.forEach(([x, y], i) => i ? ctx.lineTo(x + .5, y + .5) : ctx.moveTo(x + .5, y + .5));
+      ctx.closePath(); ctx.stroke();
+    }
+    ctx.restore();
+  }
   const r = Math.max(1.5, S.w / 100);
   for (const [x, y, l] of S.clicks) {
     ctx.beginPath(); ctx.arc(x + .5, y + .5, r, 0, 7); ctx.fillStyle = l ? "#0d0" : "#e00"; ctx.fill();
@@ -462,7 +481,8 @@ function go(index, done) {
       im.src = `/api/image${q}`; })]);
     await api("/api/session", {current: it.id});
     Object.assign(S, {index, id: it.id, img, h: a.size[0], w: a.size[1], mask: decode(a.mask), clicks: a.clicks,
-                      base: a.base ? decode(a.base) : null, category: a.category, undo: [], redo: [], pending: 0});
+                      base: a.base ? decode(a.base) : null, category: a.category, undo: [], redo: [], pending: 0,
+                      faces: a.faces || []});
     cv.width = ocv.width = S.w; cv.height = ocv.height = S.h;
     S.over = octx.createImageData(S.w, S.h);
     for (let i = 0; i < S.w * S.h; i++) { S.over.data[4 * i] = 255; S.over.data[4 * i + 2] = 60; }
@@ -794,12 +814,12 @@ def export_annotations(store: AnnotationStore, out, *, only_done: bool = False) 
 
 # %% ../nbs/33_annotate.ipynb #e1eb60ec
 def annotate(root, *, sam="data/models/sam_tiny", host: str = "127.0.0.1", port: int = 8765, split: str | None = None,
-             predictor: Callable | None = None, folder=None) -> None:
+             predictor: Callable | None = None, folder=None, face_outline: bool = False) -> None:
     "Serve the annotation page for dataset `root` until interrupted (`sam=None`: brush only)."
     from s3pot.backbone import SamBackbone
     store = AnnotationStore(root, split=split, folder=folder)
     backbone = SamBackbone.from_pretrained(sam).eval() if sam is not None else None
-    try: server = serve(Annotator(store, backbone, predictor=predictor), host=host, port=port)
+    try: server = serve(Annotator(store, backbone, predictor=predictor, face_outline=face_outline), host=host, port=port)
     except OSError as e: raise ValueError(f"cannot listen on {host}:{port} ({e.strerror}); is another server there? Pick --port") from e
     if not server.loopback_only:
         warnings.warn(f"serving on {host}: anyone who can reach this address can read and change the annotations")

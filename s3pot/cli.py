@@ -74,7 +74,7 @@ def cmd_annotate(args) -> int:
             segmenter = OcclusionSegmenter.from_pretrained(args.models)
             predictor = lambda image: segmenter(image, detect=False).mask
         annotate(args.dataset, sam=None if args.no_sam else args.sam, host=args.host, port=args.port, split=args.split,
-                 predictor=predictor)
+                 predictor=predictor, face_outline=args.face_outline)
         return 0
     store = AnnotationStore(args.dataset, split=args.split)
     if args.import_coco is not None:
@@ -245,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--sam", type=Path, default=Path("data/models/sam_tiny"),
                    help="SAM folder (save_sam) or official .pth checkpoint (default data/models/sam_tiny)")
     a.add_argument("--no-sam", action="store_true", help="serve without SAM: brush and eraser only")
+    a.add_argument("--face-outline", action="store_true",
+                   help="draw the mesh face oval of each face (BlazeFace + face mesh) as a guide to the face region")
     a.add_argument("--models", type=Path, default=None,
                    help="pre-fill unannotated images with S³POT's masks from these models (data/models layout; default: empty masks)")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others expose the page)")
