@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# packages whose declared dependencies we must not pull (settings.ini says why)
+NODEPS := $(shell sed -n 's/^nodeps_requirements *= *//p' settings.ini)
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: repro test env readme browser foundation
@@ -12,6 +14,7 @@ env: $(STAMP)
 $(STAMP): settings.ini setup.py pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(NODEPS)
 	touch $@
 
 # The main job: the whole pipeline on the embedded default profile.

@@ -26,7 +26,7 @@ from _harness import rss_mb, run_isolated, table  # benchmarks/ is on sys.path w
 
 STAGES = {"detect": ["detect"], "parse": ["parse"], "RF": ["reference"], "encoder ×2": ["encode"], "FE": ["fe"],
           "PS": ["ps"], "decoder": ["decoder"], "rest": ["load", "crop", "post", "paste"]}
-PARTS = ("sam_tiny", "parser", "generator", "s3pot")
+PARTS = ("sam", "parser", "generator", "s3pot")
 
 
 def random_models(folder: Path) -> Path:
@@ -38,7 +38,7 @@ def random_models(folder: Path) -> Path:
     from s3pot.reference import ReferenceGenerator, reference_unet_registry, save_generator
     torch.manual_seed(0)
     sam = build_tiny_sam(image_size=256)
-    save_sam(sam, folder/"sam_tiny")
+    save_sam(sam, folder/"sam")
     save_parser(build_parser(variant="tiny", size=128), folder/"parser")
     save_generator(ReferenceGenerator(unet=reference_unet_registry["small"]()), folder/"generator")
     save_s3pot(S3POT(SamBackbone(sam)), folder/"s3pot")
@@ -60,7 +60,7 @@ def worker(cfg: dict) -> dict:
     seg = OcclusionSegmenter.from_pretrained(cfg["models"], fallback="full", steps=cfg["steps"])
     loaded = rss_mb()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "no face found" for the faces Haar misses: they go through the models anyway
+        warnings.simplefilter("ignore")  # "no face found" for faces the detector misses: they go through the models anyway
         seg(photos[:min(2, cfg["batch_size"])], batch_size=cfg["batch_size"])  # warm-up: first-call allocations
         t0 = time.perf_counter()
         results = seg(photos, batch_size=cfg["batch_size"])

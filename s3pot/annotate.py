@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 from pycocotools import mask as mask_utils
 
-from .data import SPLITS, read_manifest, save_sample, write_manifest
+from .data import SPLITS, dataset_of, file_sha1, read_manifest, save_sample, write_manifest
 from .data.synth import OCCLUDER_CATEGORIES
 from .images import atomic_dir, read_image, read_mask, write_png
 
@@ -27,10 +27,10 @@ try: import fcntl
 except ImportError: fcntl = None  # not on Windows: the per-image thread locks still guard one server
 
 # %% auto #0
-__all__ = ['CATEGORIES', 'MAX_CLICKS', 'PAGE', 'MAX_BODY', 'mask_to_runs', 'runs_to_mask', 'coco_rle', 'coco_mask',
-           'ls_brush_rle', 'check_clicks', 'AnnotationStore', 'Annotator', 'HTTPError', 'AnnotateHandler', 'serve',
-           'start_server', 'annotated', 'export_dataset', 'to_coco', 'from_coco', 'label_studio_config',
-           'to_label_studio', 'export_annotations', 'annotate']
+__all__ = ['CATEGORIES', 'MAX_CLICKS', 'PAGE', 'MAX_BODY', 'BODY_SECONDS', 'mask_to_runs', 'runs_to_mask', 'coco_rle',
+           'coco_mask', 'ls_brush_rle', 'check_clicks', 'folder_manifest', 'AnnotationStore', 'Annotator', 'HTTPError',
+           'AnnotateHandler', 'serve', 'start_server', 'annotated', 'export_dataset', 'to_coco', 'from_coco',
+           'label_studio_config', 'to_label_studio', 'export_annotations', 'annotate']
 
 # %% ../nbs/33_annotate.ipynb #a99fcab5
 def mask_to_runs(mask: np.ndarray) -> dict:
@@ -144,10 +144,28 @@ def check_clicks(clicks, size: tuple[int, int]) -> list[list]:
     return out
 
 # %% ../nbs/33_annotate.ipynb #5589c317
+_STATE_KEYS = {"mask", "base", "category", "seconds", "version", "done"}
+
+def folder_manifest(root) -> Path:
+    "Make a plain folder of images a dataset in place: write root/manifest.parquet listing every image under it."
+    from s3pot.data.real import IMAGE_SUFFIXES, stable_split
+    root = Path(root)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                   and not any(part.startswith(".") or part == "annotations" for part in p.relative_to(root).parts))
+    if not files: raise FileNotFoundError(f"{root}: no manifest.parquet and no images; give a dataset folder or a folder of photos")
+    rows = []
+    for f in files:
+        id = f.relative_to(root).with_suffix("").as_posix().replace("/", "__")
+        h, w = read_image(f).shape[:2]
+        rows.append(dict(id=id, split=stable_split(id), source="folder", category="unknown", image=f.relative_to(root).as_posix(),
+                         mask=None, parse=None, clean=None, occluded_frac=float("nan"), height=h, width=w, sha1=file_sha1(f)))
+    return write_manifest(root, rows)
+
 class AnnotationStore:
     "The annotations of one dataset folder (a split, or all): per image a JSON state and a mask PNG under `folder`."
     def __init__(self, root, *, split: str | None = None, folder=None):
         self.root = Path(root).resolve()
+        if self.root.is_dir() and not (self.root/"manifest.parquet").exists(): folder_manifest(self.root)  # a folder of photos
         df = read_manifest(self.root)
         if split is not None:
             if split not in SPLITS: raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
@@ -199,9 +217,12 @@ class AnnotationStore:
     def raw_state(self, id) -> dict | None:
         "The saved JSON state of `id` as written (mask as COCO RLE), or None before the first save."
         path = self.paths(id)[0]
-        try: return json.loads(path.read_text())
+        try: s = json.loads(path.read_text())
         except FileNotFoundError: return None
         except json.JSONDecodeError as e: raise ValueError(f"{path}: not valid JSON ({e}); restore it or delete it") from e
+        if not isinstance(s, dict) or not _STATE_KEYS <= set(s):
+            raise ValueError(f"{path}: not a saved annotation (it needs {', '.join(sorted(_STATE_KEYS))}); restore it or delete it")
+        return s
 
     def state(self, id) -> dict | None:
         "The saved state of `id` with `mask` and `base` as bool arrays (H, W), or None."
@@ -256,8 +277,9 @@ class AnnotationStore:
 class Annotator:
     "SAM clicks and predicted first masks over an `AnnotationStore`; embeddings cached (LRU) and computed in the background."
     def __init__(self, store: AnnotationStore, backbone=None, *, predictor: Callable[[np.ndarray], np.ndarray] | None = None,
-                 cache_size: int = 8):
+                 cache_size: int = 8, face_outline: bool = False):
         self.store, self.backbone, self.predictor, self.cache_size = store, backbone, predictor, cache_size
+        self.face_outline, self._outlines = face_outline, {}
         self._cache, self._cache_lock, self._model_lock = OrderedDict(), threading.Lock(), threading.Lock()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="s3pot-encode")
         self.encodes = 0  # how many embeddings were computed (the cache's hit rate shows in it)
@@ -294,11 +316,21 @@ class Annotator:
     def annotation(self, id) -> dict:
         "What the page opens for `id`: the saved state, or a first mask with no clicks."
         s = self.store.state(id)
-        if s is not None: return {**s, "size": list(self.store.size(id)), "source": "saved"}
+        if s is not None: return {**s, "size": list(self.store.size(id)), "source": "saved", "faces": self.face_outlines(id)}
         mask, source = self.initial(id)
         category = self.store.row(id)["category"]
         return dict(id=id, size=list(mask.shape), mask=mask, base=None, clicks=[], seconds=0.0, done=False, version=0,
-                    category=category if category in CATEGORIES else "other", source=source)
+                    category=category if category in CATEGORIES else "other", source=source, faces=self.face_outlines(id))
+
+    def face_outlines(self, id) -> list:
+        "The mesh face oval [[x, y], …] of each face in image `id` (`s3pot.faces`): a guide to the face region; [] when off or none is found."
+        if not self.face_outline: return []
+        if id not in self._outlines:
+            from s3pot.faces import detect_faces, mesh_polygons
+            with self._model_lock:  # one LiteRT interpreter, not safe across threads
+                faces = detect_faces(self.store.image(id))
+            self._outlines[id] = [np.round(mesh_polygons(f)["skin"], 1).tolist() for f in faces if f.mesh is not None]
+        return self._outlines[id]
 
     def sam_mask(self, id, clicks: list, *, invert: bool = False) -> np.ndarray:
         "SAM's mask (H, W) bool for a click set (labels all positive when `invert`)."
@@ -412,6 +444,14 @@ function draw() {
     for (let i = 0; i < S.mask.length; i++) d[4 * i + 3] = S.mask[i] ? 120 : 0;
     octx.putImageData(S.over, 0, 0); ctx.drawImage(ocv, 0, 0);
   }
+  if (S.overlay && S.faces.length) {  // the mesh face ovals: where the face is, under any occluder
+    ctx.save(); ctx.lineWidth = Math.max(1, S.w / 300); ctx.strokeStyle = "#0ee"; ctx.setLineDash([4, 3]);
+    for (const poly of S.faces) {
+      ctx.beginPath(); poly.forEach(([x, y], i) => i ? ctx.lineTo(x + .5, y + .5) : ctx.moveTo(x + .5, y + .5));
+      ctx.closePath(); ctx.stroke();
+    }
+    ctx.restore();
+  }
   const r = Math.max(1.5, S.w / 100);
   for (const [x, y, l] of S.clicks) {
     ctx.beginPath(); ctx.arc(x + .5, y + .5, r, 0, 7); ctx.fillStyle = l ? "#0d0" : "#e00"; ctx.fill();
@@ -441,7 +481,8 @@ function go(index, done) {
       im.src = `/api/image${q}`; })]);
     await api("/api/session", {current: it.id});
     Object.assign(S, {index, id: it.id, img, h: a.size[0], w: a.size[1], mask: decode(a.mask), clicks: a.clicks,
-                      base: a.base ? decode(a.base) : null, category: a.category, undo: [], redo: [], pending: 0});
+                      base: a.base ? decode(a.base) : null, category: a.category, undo: [], redo: [], pending: 0,
+                      faces: a.faces || []});
     cv.width = ocv.width = S.w; cv.height = ocv.height = S.h;
     S.over = octx.createImageData(S.w, S.h);
     for (let i = 0; i < S.w * S.h; i++) { S.over.data[4 * i] = 255; S.over.data[4 * i + 2] = 60; }
@@ -517,6 +558,7 @@ document.querySelectorAll("[data-tool]").forEach(b => b.onclick = () => setTool(
 
 # %% ../nbs/33_annotate.ipynb #220a5419
 MAX_BODY = 32 << 20
+BODY_SECONDS = 5  # how long a request body may take to arrive
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 class HTTPError(Exception):
@@ -564,9 +606,16 @@ class AnnotateHandler(BaseHTTPRequestHandler):
         n = self._unread
         if n < 0: raise HTTPError(411, "a valid Content-Length header is required")
         if n > MAX_BODY: raise HTTPError(413, f"request body over {MAX_BODY} bytes")
-        data, self._unread = self.rfile.read(n), 0
+        self._unread = 0
+        self.connection.settimeout(BODY_SECONDS)  # a body shorter than its Content-Length must not hold a thread long
+        try: data = self.rfile.read(n)
+        except OSError: data = b""  # timed out
+        if len(data) < n:
+            self.close_connection = True
+            raise HTTPError(400, f"request body has {len(data)} of the {n} bytes its Content-Length announces")
         try: body = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as e: raise HTTPError(400, f"request body is not JSON ({e})") from None
+        except RecursionError: raise HTTPError(400, "request body nests too deeply") from None
         if not isinstance(body, dict): raise HTTPError(400, "request body must be a JSON object")
         return body
 
@@ -615,6 +664,9 @@ class AnnotateHandler(BaseHTTPRequestHandler):
             if self.server.loopback_only:
                 host = urlsplit("//" + self.headers.get("Host", "")).hostname
                 if host not in _LOOPBACK: raise HTTPError(403, "this server answers only requests addressed to localhost")
+            origin = self.headers.get("Origin")
+            if origin is not None and urlsplit(origin).netloc != self.headers.get("Host"):  # a page of another site
+                raise HTTPError(403, "cross-origin requests are refused: open the page from this server")
             self._route(method)
         except HTTPError as e: self._error(e.status, str(e))
         except KeyError as e: self._error(404, str(e.args[0]) if e.args else "not found")
@@ -624,8 +676,12 @@ class AnnotateHandler(BaseHTTPRequestHandler):
             self._error(500, f"{e.__class__.__name__}: {e}")
 
     def _error(self, status: int, message: str):
-        if 0 < self._unread <= MAX_BODY: self.rfile.read(self._unread)
-        self._json(status, {"error": message})
+        if 0 < self._unread <= MAX_BODY:
+            self.connection.settimeout(BODY_SECONDS)
+            try: self.rfile.read(self._unread)
+            except OSError: self.close_connection = True  # a short body: answer, then hang up
+        try: self._json(status, {"error": message})
+        except OSError: self.close_connection = True  # the client has gone
 
     def do_GET(self): self._handle("GET")
     def do_HEAD(self): self._handle("GET")
@@ -668,7 +724,7 @@ def export_dataset(store: AnnotationStore, out, *, only_done: bool = False) -> p
         raise ValueError(f"{out}: export to a folder outside the dataset {store.root}")
     pairs = annotated(store, only_done=only_done)
     if not pairs: raise ValueError(f"{store.root}: nothing is annotated{' and done' if only_done else ''} yet")
-    with atomic_dir(out) as tmp_out:
+    with atomic_dir(out, replaces=dataset_of()) as tmp_out:  # an earlier export, never a folder of other things
         rows = [save_sample(tmp_out, id=r["id"], split=r["split"], source=r["source"], image=store.inside(r["image"]),
                             mask=s["mask"], category=s["category"], annotation_seconds=s["seconds"],
                             **{k: store.inside(r[k]) if isinstance(r.get(k), str) else None for k in ("parse", "clean")})
@@ -757,13 +813,13 @@ def export_annotations(store: AnnotationStore, out, *, only_done: bool = False) 
     return paths
 
 # %% ../nbs/33_annotate.ipynb #e1eb60ec
-def annotate(root, *, sam="data/models/sam_tiny", host: str = "127.0.0.1", port: int = 8765, split: str | None = None,
-             predictor: Callable | None = None, folder=None) -> None:
+def annotate(root, *, sam="data/models/sam", host: str = "127.0.0.1", port: int = 8765, split: str | None = None,
+             predictor: Callable | None = None, folder=None, face_outline: bool = False) -> None:
     "Serve the annotation page for dataset `root` until interrupted (`sam=None`: brush only)."
     from s3pot.backbone import SamBackbone
     store = AnnotationStore(root, split=split, folder=folder)
     backbone = SamBackbone.from_pretrained(sam).eval() if sam is not None else None
-    try: server = serve(Annotator(store, backbone, predictor=predictor), host=host, port=port)
+    try: server = serve(Annotator(store, backbone, predictor=predictor, face_outline=face_outline), host=host, port=port)
     except OSError as e: raise ValueError(f"cannot listen on {host}:{port} ({e.strerror}); is another server there? Pick --port") from e
     if not server.loopback_only:
         warnings.warn(f"serving on {host}: anyone who can reach this address can read and change the annotations")

@@ -4,12 +4,12 @@
 
 # %% ../nbs/30_cli.ipynb #68500a8a
 from __future__ import annotations
-import argparse, importlib.metadata, platform, sys
+import argparse, importlib.metadata, platform, signal, sys, threading
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['cmd_info', 'cmd_synth', 'cmd_import', 'cmd_collect', 'cmd_annotate', 'cmd_segment', 'cmd_references', 'cmd_features',
-           'cmd_train', 'build_parser', 'main']
+           'cmd_train', 'cmd_stage', 'build_parser', 'Stopped', 'run_command', 'main']
 
 # %% ../nbs/30_cli.ipynb #f400d5f7
 def cmd_info(args) -> int:
@@ -50,13 +50,17 @@ def cmd_collect(args) -> int:
         segmenter = OcclusionSegmenter.from_pretrained(args.models)
         scorer = lambda face: segmenter(face, detect=False).face_occluded
     df = collect(args.sources, args.out, size=args.size, min_face=args.min_face, every=args.every, seed=args.seed,
-                 occlusion_scorer=scorer)
+                 occlusion_scorer=scorer, detector=args.detector)
     s = df.attrs["summary"]
     new = s["sources"] - s["skipped"] - len(s["bad"])
     print(f"kept {s['kept']} of {s['faces']} faces from {new} new sources ({s['skipped']} already done, "
           f"{len(s['bad'])} unreadable); {args.out} now holds {len(df)} samples")
+    if s["no_face"]: print(f"no face found in {len(s['no_face'])} files: " + ", ".join(s["no_face"][:5]) + (" …" if len(s["no_face"]) > 5 else ""))
     rejected = {k: v for k, v in s["rejected"].items() if v}
     if rejected: print("rejected: " + ", ".join(f"{k} {v}" for k, v in rejected.items()))
+    if s["bad"] and not new:
+        print(f"s3pot collect: error: none of the {len(s['bad'])} new sources could be read, e.g. {s['bad'][0]['problem']}", file=sys.stderr)
+        return 1
     return 0
 
 # %% ../nbs/30_cli.ipynb #7d4e8c7d
@@ -70,7 +74,7 @@ def cmd_annotate(args) -> int:
             segmenter = OcclusionSegmenter.from_pretrained(args.models)
             predictor = lambda image: segmenter(image, detect=False).mask
         annotate(args.dataset, sam=None if args.no_sam else args.sam, host=args.host, port=args.port, split=args.split,
-                 predictor=predictor)
+                 predictor=predictor, face_outline=args.face_outline)
         return 0
     store = AnnotationStore(args.dataset, split=args.split)
     if args.import_coco is not None:
@@ -84,10 +88,10 @@ def cmd_annotate(args) -> int:
 # %% ../nbs/30_cli.ipynb #bd94815e
 def cmd_segment(args) -> int:
     "Write an occlusion mask (optionally an overlay and COCO RLE) for every face photo given; rerunning skips images already done."
-    from s3pot.inference import MAX_PIXELS, SUMMARY_CSV, segment_files
+    from s3pot.inference import MAX_PIXELS, SUMMARY_CSV, segment_files  # the library's default, said once
     df = segment_files(args.images, args.out, models=args.models, device=args.device, batch_size=args.batch_size,
                        detect=not args.no_detect, fallback=args.fallback, overlay=args.overlay, coco=args.coco,
-                       max_pixels=args.max_pixels or MAX_PIXELS)
+                       max_pixels=MAX_PIXELS if args.max_pixels is None else args.max_pixels, detector=args.detector)
     counts = ", ".join(f"{n} {status}" for status, n in df.attrs["counts"].items())
     print(f"{len(df)} files: {counts} ({int(df['reused'].sum())} done by an earlier run); summary in {args.out/SUMMARY_CSV}")
     failed = df.attrs["counts"].get("error", 0)
@@ -151,9 +155,33 @@ def _add_stage_parser(sub, name: str, help: str, run, paths: dict[str, str]) -> 
     s.set_defaults(run=run)
     return s
 
+# %% ../nbs/30_cli.ipynb #d07f6b1e
+def _value(text: str):
+    "A `-p` value as papermill reads one: True, False, None, an int, a float, else the text."
+    special = {"True": True, "False": False, "None": None}
+    if text in special: return special[text]
+    for kind in (int, float):
+        try: return kind(text)
+        except ValueError: pass
+    return text
+
+def cmd_stage(args) -> int:
+    "Run a pipeline stage notebook (s3pot.pipeline.run_stage): progress and ETA on stderr, the wall time at the end."
+    from s3pot.pipeline import run_stage
+    run_stage(args.notebook, args.output, {name: _value(v) for name, v in args.parameters})
+    return 0
+
 # %% ../nbs/30_cli.ipynb #636f8f7c
+def _positive(text: str) -> int:
+    "An argparse type: a whole number ≥ 1 (0 must not silently mean the default)."
+    try: n = int(text)
+    except ValueError: raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1: raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
 def build_parser() -> argparse.ArgumentParser:
     "The `s3pot` argument parser with every subcommand."
+    from s3pot.faces import DETECTORS
     parser = argparse.ArgumentParser(prog="s3pot", description="Self-supervised face occlusion segmentation (S³POT).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("info", help="versions and configuration").set_defaults(run=cmd_info)
@@ -187,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0, help="seed of the split assignment (default 0)")
     c.add_argument("--models", type=Path, default=None,
                    help="score each crop's occlusion with S³POT from these models (data/models layout; default: no score)")
+    c.add_argument("--detector", choices=DETECTORS, default="blazeface",
+                   help="face detector: MediaPipe BlazeFace + face mesh (default), or OpenCV's Haar cascade for comparison")
     c.set_defaults(run=cmd_collect)
     g = sub.add_parser("segment", help="occlusion masks for face photos",
                        description="Find the face in each photo, segment what occludes it and write NAME.mask.png (0/255, the "
@@ -195,14 +225,16 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", type=Path, required=True, help="folder for the masks, overlays, summary.csv and coco.json")
     g.add_argument("--models", type=Path, default=Path("data/models"),
                    help="the trained models (data/models layout) or a segmenter.json naming real backends (default data/models)")
-    g.add_argument("--batch-size", type=int, default=8, help="images per model batch (default 8)")
+    g.add_argument("--batch-size", type=_positive, default=8, help="images per model batch (default 8)")
     g.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where the models run (default cpu)")
     g.add_argument("--overlay", action="store_true", help="also write NAME.overlay.jpg: the photo with its mask")
     g.add_argument("--coco", action="store_true", help="also write coco.json: every mask as COCO RLE")
     g.add_argument("--no-detect", action="store_true", help="segment each whole image (padded to a square), not a detected face")
     g.add_argument("--fallback", choices=("empty", "full"), default="empty",
                    help="when no face is found: an empty mask (default) or the whole image")
-    g.add_argument("--max-pixels", type=int, default=None, help="refuse images with more pixels (default 64 000 000)")
+    g.add_argument("--max-pixels", type=_positive, default=None, help="refuse images with more pixels (default 64 000 000)")
+    g.add_argument("--detector", choices=DETECTORS, default="blazeface",
+                   help="face detector: MediaPipe BlazeFace + face mesh (default), or OpenCV's Haar cascade for comparison")
     g.set_defaults(run=cmd_segment)
     from s3pot.data import SPLITS
     a = sub.add_parser("annotate", help="draw occlusion masks in a local web page (SAM clicks, brush), export them",
@@ -210,9 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and a brush; every change is saved under DATASET/annotations/. With --import-coco "
                                    "or --export, convert the annotations and exit instead.")
     a.add_argument("dataset", type=Path, help="dataset folder (with manifest.parquet)")
-    a.add_argument("--sam", type=Path, default=Path("data/models/sam_tiny"),
-                   help="SAM folder (save_sam) or official .pth checkpoint (default data/models/sam_tiny)")
+    a.add_argument("--sam", type=Path, default=Path("data/models/sam"),
+                   help="SAM folder (save_sam) or official .pth checkpoint (default data/models/sam)")
     a.add_argument("--no-sam", action="store_true", help="serve without SAM: brush and eraser only")
+    a.add_argument("--face-outline", action="store_true",
+                   help="draw the mesh face oval of each face (BlazeFace + face mesh) as a guide to the face region")
     a.add_argument("--models", type=Path, default=None,
                    help="pre-fill unannotated images with S³POT's masks from these models (data/models layout; default: empty masks)")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others expose the page)")
@@ -234,13 +268,37 @@ def build_parser() -> argparse.ArgumentParser:
                       {"features": "the features stage's folder", "sam": "the SAM the features came from",
                        "run-dir": "Lightning logs and checkpoints (resumable)", "out": "folder for the trained head"}
                       ).add_argument("--quiet", action="store_true", help="no progress bar")
+    st = sub.add_parser("stage", help="run a pipeline stage notebook (what dvc.yaml calls)",
+                        description="Execute a stage notebook with papermill, showing the cell being run and an ETA on stderr "
+                                    "and the stage's wall time at the end; the executed copy keeps only the last state of each progress bar.")
+    st.add_argument("notebook", type=Path, help="the stage notebook (nbs/5x_*.ipynb)")
+    st.add_argument("output", type=Path, help="where the executed copy goes (data/runs/…)")
+    st.add_argument("-p", dest="parameters", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                    help="a notebook parameter, as papermill's -p (True, False, None and numbers are typed)")
+    st.set_defaults(run=cmd_stage)
     return parser
 
 # %% ../nbs/30_cli.ipynb #081ec9ad
-def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `s3pot` command: run a subcommand, turn expected errors into a message and exit 1."
-    args = build_parser().parse_args(argv)
+class Stopped(KeyboardInterrupt):
+    "A stop asked by a signal (SIGTERM from `kill`, a scheduler or a container runtime), handled like Ctrl-C."
+    def __init__(self, signum: int): self.signum = signum
+
+def _stop(signum, frame): raise Stopped(signum)
+
+def run_command(args: argparse.Namespace) -> int:
+    "Run a parsed subcommand; expected errors and stops become one line on stderr and an exit status."
+    on_main = threading.current_thread() is threading.main_thread()  # signal handlers can only be set there
+    old = signal.signal(signal.SIGTERM, _stop) if on_main else None
     try: return args.run(args)
-    except (ValueError, FileNotFoundError, KeyError) as e:
+    except (ValueError, OSError, KeyError) as e:
         print(f"s3pot {args.command}: error: {e}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: the `finally` blocks have saved what is done
+        print(f"s3pot {args.command}: stopped; run the same command again to carry on", file=sys.stderr)
+        return 128 + getattr(e, "signum", signal.SIGINT)
+    finally:
+        if on_main: signal.signal(signal.SIGTERM, old)
+
+def main(argv: list[str] | None = None) -> int:
+    "Entry point of the `s3pot` command."
+    return run_command(build_parser().parse_args(argv))

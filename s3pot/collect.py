@@ -5,9 +5,8 @@
 # %% ../nbs/31_collect.ipynb #9a6efb12
 from __future__ import annotations
 import hashlib, json, math, warnings
-from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -15,89 +14,18 @@ import pandas as pd
 from PIL import Image
 from tqdm.auto import tqdm
 
+from .faces import (_BORDERS, DETECTORS, Face, FaceBox, _gray, detect_faces, eye_angle,
+                         face_transform, warp_crop)
 from .data import read_manifest, save_sample, write_manifest
 from .data.real import IMAGE_SUFFIXES, stable_split
 from .images import ImageError, read_image
 from .pipeline import write_json
 
 # %% auto #0
-__all__ = ['REJECT_REASONS', 'VIDEO_SUFFIXES', 'STATE_FILE', 'FaceBox', 'FaceDetector', 'detect_faces', 'eye_angle', 'crop_face',
-           'phash', 'hamming', 'face_quality', 'find_media', 'iter_frames', 'collect']
-
-# %% ../nbs/31_collect.ipynb #743f728e
-class FaceBox(NamedTuple):
-    "A face found in an image: top-left corner, width and height in pixels, and the detector's score (higher is surer)."
-    x: float
-    y: float
-    w: float
-    h: float
-    score: float = 1.0
-
-def _as_boxes(found) -> list[FaceBox]:
-    "A detector's output as `FaceBox`es; `ValueError` for anything that is not 4 or 5 numbers with w, h > 0."
-    boxes = []
-    for b in found:
-        if len(b) not in (4, 5): raise ValueError(f"a detector must return (x, y, w, h[, score]) boxes, got {b!r}")
-        box = FaceBox(*map(float, b))
-        if box.w <= 0 or box.h <= 0: raise ValueError(f"a detected box must have positive width and height, got {b!r}")
-        boxes.append(box)
-    return boxes
-
-# %% ../nbs/31_collect.ipynb #0c458d28
-@lru_cache(maxsize=None)
-def _cascade(name: str) -> cv2.CascadeClassifier:
-    path = Path(name) if Path(name).is_file() else Path(cv2.data.haarcascades)/name
-    c = cv2.CascadeClassifier(str(path))
-    if c.empty(): raise FileNotFoundError(f"{path}: not a Haar cascade OpenCV can load")
-    return c
-
-def _gray(image: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
-
-class FaceDetector:
-    "OpenCV's Haar cascade as a detector: `FaceDetector()(image) → [FaceBox, …]`, highest score first."
-    def __init__(self, *, cascade: str = "haarcascade_frontalface_default.xml", scale_factor: float = 1.1,
-                 min_neighbors: int = 5, min_size: int = 24, max_side: int = 1024):
-        self.cascade, self.scale_factor, self.min_neighbors = _cascade(cascade), scale_factor, min_neighbors
-        self.min_size, self.max_side = min_size, max_side
-
-    def __call__(self, image: np.ndarray) -> list[FaceBox]:
-        gray = _gray(image)
-        scale = min(1.0, self.max_side / max(gray.shape))
-        if scale < 1: gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        found, _, weights = self.cascade.detectMultiScale3(
-            gray, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors,
-            minSize=(self.min_size, self.min_size), outputRejectLevels=True)
-        boxes = [FaceBox(*(np.asarray(b, float) / scale), float(w)) for b, w in zip(found, np.ravel(weights))]
-        return sorted(boxes, key=lambda b: -b.score)
-
-def detect_faces(image: np.ndarray, detector: Callable | None = None) -> list[FaceBox]:
-    "Faces in an RGB uint8 image (H, W, 3) as `FaceBox`es, by `detector` (default: a `FaceDetector()`)."
-    return _as_boxes((detector or _default_detector())(image))
-
-@lru_cache(maxsize=1)
-def _default_detector() -> FaceDetector: return FaceDetector()
-
-# %% ../nbs/31_collect.ipynb #3902b5a2
-def eye_angle(image: np.ndarray, box: FaceBox, *, max_angle: float = 30.0) -> float | None:
-    "Roll in degrees (counter-clockwise positive) that levels the eyes in `box`, or None if two plausible eyes are not found."
-    x0, y0 = int(max(box.x, 0)), int(max(box.y + 0.1 * box.h, 0))
-    region = _gray(image)[y0:int(box.y + 0.6 * box.h), x0:int(box.x + box.w)]
-    if min(region.shape) < 16: return None
-    side = max(int(box.w / 8), 8)
-    eyes = _cascade("haarcascade_eye.xml").detectMultiScale(region, 1.1, 3, minSize=(side, side), maxSize=(4 * side, 4 * side))
-    centres = [(x0 + x + w / 2, y0 + y + h / 2, w) for x, y, w, h in eyes]
-    mid = box.x + box.w / 2
-    left = max((c for c in centres if c[0] < mid), key=lambda c: c[2], default=None)
-    right = max((c for c in centres if c[0] >= mid), key=lambda c: c[2], default=None)
-    if left is None or right is None: return None
-    dx, dy = right[0] - left[0], right[1] - left[1]
-    angle = math.degrees(math.atan2(dy, dx))
-    return angle if 0.2 * box.w <= dx <= 0.8 * box.w and abs(angle) <= max_angle else None
+__all__ = ['REJECT_REASONS', 'VIDEO_SUFFIXES', 'STATE_FILE', 'crop_face', 'phash', 'hamming', 'face_quality', 'find_media',
+           'iter_frames', 'collect']
 
 # %% ../nbs/31_collect.ipynb #c6c84ed3
-_BORDERS = {"edge": cv2.BORDER_REPLICATE, "black": cv2.BORDER_CONSTANT}
-
 def crop_face(image: np.ndarray, box: FaceBox, *, size: int = 256, margin: float = 0.25, angle: float = 0.0,
               pad: str = "edge") -> np.ndarray:
     "A (size, size, 3) crop of side max(w, h)·(1 + 2·margin) centred on `box`, rotated by `angle` degrees to level the eyes."
@@ -109,6 +37,10 @@ def crop_face(image: np.ndarray, box: FaceBox, *, size: int = 256, margin: float
     square = cv2.warpAffine(np.ascontiguousarray(image), m, (side, side), flags=cv2.INTER_LINEAR,
                             borderMode=_BORDERS[pad], borderValue=(0, 0, 0))
     return cv2.resize(square, (size, size), interpolation=cv2.INTER_AREA if side > size else cv2.INTER_CUBIC)
+
+def _angle(transform: np.ndarray) -> float:
+    "The roll in degrees (counter-clockwise positive) a crop's affine map (2, 3) applies."
+    return math.degrees(math.atan2(transform[0, 1], transform[0, 0]))
 
 # %% ../nbs/31_collect.ipynb #8461e5f1
 def phash(image: np.ndarray) -> int:
@@ -231,17 +163,25 @@ def _save(out: Path, state: dict, rows: list[dict]):
     write_json(out/STATE_FILE, state)
 
 # %% ../nbs/31_collect.ipynb #3792c2f9
+def _crop(image: np.ndarray, face: Face, o: dict) -> tuple[np.ndarray, float | None]:
+    "A face's crop and its roll in degrees (None: not levelled): the aligned framing from its landmarks, else a box crop levelled by `align`."
+    if o["align"] is True and face.landmarks() is not None:
+        t = face_transform(face, size=o["size"])
+        return warp_crop(image, t, o["size"], pad=o["pad"]), _angle(t)
+    angle = (eye_angle if o["align"] is True else o["align"])(image, face.box) if o["align"] else None
+    return crop_face(image, face.box, size=o["size"], margin=o["margin"], angle=angle or 0.0, pad=o["pad"]), angle
+
 def _faces_of(path: Path, key: str, split: str, out: Path, index: _HashIndex, summary: dict, o: dict) -> tuple[list, dict]:
     "Manifest rows of the faces kept from one source file, and what was seen in it."
     rows, seen = [], dict(frames=0, faces=0, kept=0)
     media = "video" if path.suffix.lower() in VIDEO_SUFFIXES else "photo"
     for frame, image in iter_frames(path, every=o["every"]):
         seen["frames"] += 1
-        for k, box in enumerate(detect_faces(image, o["detector"])):
+        for k, face in enumerate(detect_faces(image, o["detector"])):
             seen["faces"] += 1
+            box = face.box
             if max(box.w, box.h) < o["min_face"]: summary["rejected"]["small"] += 1; continue
-            angle = o["align"](image, box) if o["align"] else None
-            crop = crop_face(image, box, size=o["size"], margin=o["margin"], angle=angle or 0.0, pad=o["pad"])
+            crop, angle = _crop(image, face, o)
             q = face_quality(crop_face(image, _inner(box), size=128, margin=0, angle=angle or 0.0))
             reason, h = _reject_reason(q, **o["quality"]), phash(crop)
             if reason is None and index.near(h): reason = "duplicate"
@@ -251,7 +191,8 @@ def _faces_of(path: Path, key: str, split: str, out: Path, index: _HashIndex, su
             rows.append(save_sample(out, id=f"{key[:16]}_{frame:06d}_{k}", split=split, source="collect", image=crop,
                                     provenance=str(path.resolve()), source_sha1=key, media=media, frame=frame, face=k,
                                     box_x=box.x, box_y=box.y, box_w=box.w, box_h=box.h, det_score=box.score,
-                                    angle=float(angle or 0.0), aligned=angle is not None, **q, phash=f"{h:016x}",
+                                    angle=float(angle or 0.0), aligned=angle is not None, detector=face.detector, **q,
+                                    phash=f"{h:016x}",
                                     occlusion_score=score))
     seen["kept"] = len(rows)
     return rows, seen
@@ -259,7 +200,7 @@ def _faces_of(path: Path, key: str, split: str, out: Path, index: _HashIndex, su
 # %% ../nbs/31_collect.ipynb #3503b05e
 def collect(sources, out, *, size: int = 256, min_face: int = 64, margin: float = 0.25, every: int = 30,
             hash_threshold: int = 10, min_sharpness: float = 15.0, brightness: tuple[float, float] = (0.15, 0.85),
-            max_clipped: float = 0.25, detector: Callable | None = None, align: bool | Callable = True,
+            max_clipped: float = 0.25, detector: str | Callable = "blazeface", align: bool | Callable = True,
             occlusion_scorer: Callable[[np.ndarray], float] | None = None, pad: str = "edge", seed: int = 0,
             splits=(0.8, 0.1, 0.1), save_every: int = 20, progress: bool = True) -> pd.DataFrame:
     "Collect aligned square face crops from photos and videos in `sources` into the dataset `out`; return its manifest (summary in `.attrs['summary']`)."
@@ -276,9 +217,9 @@ def collect(sources, out, *, size: int = 256, min_face: int = 64, margin: float 
     out.mkdir(parents=True, exist_ok=True)
     index = _HashIndex([int(r["phash"], 16) for r in rows], threshold=hash_threshold)
     o = dict(size=size, min_face=min_face, margin=margin, every=every, pad=pad, detector=detector, scorer=occlusion_scorer,
-             align=eye_angle if align is True else align, quality=dict(min_sharpness=min_sharpness,
+             align=align, quality=dict(min_sharpness=min_sharpness,
              brightness=tuple(brightness), max_clipped=max_clipped))
-    summary = dict(sources=len(files), skipped=0, bad=[], frames=0, faces=0, kept=0, rejected=dict.fromkeys(REJECT_REASONS, 0))
+    summary = dict(sources=len(files), skipped=0, bad=[], no_face=[], frames=0, faces=0, kept=0, rejected=dict.fromkeys(REJECT_REASONS, 0))
     done = 0
     bar = tqdm(files, desc="collect", unit="file", disable=not progress)
     try:
@@ -293,7 +234,8 @@ def collect(sources, out, *, size: int = 256, min_face: int = 64, margin: float 
                 index.n, summary["rejected"] = n_hashes, rejected  # forget what the unreadable file contributed
                 continue
             rows += new
-            state["sources"][key] = dict(path=str(path.resolve()), **seen)
+            state["sources"][key] = dict(path=str(path.resolve()), **seen, status="ok" if seen["faces"] else "no_face")
+            if not seen["faces"]: summary["no_face"].append(str(path))
             for k in ("frames", "faces", "kept"): summary[k] += seen[k]
             bar.set_postfix(kept=summary["kept"])
             done += 1

@@ -6,12 +6,13 @@
 from __future__ import annotations
 import contextlib, os, shutil, tempfile, uuid
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['ImageError', 'open_image', 'read_image', 'read_mask', 'read_labels', 'write_png', 'atomic_dir']
+__all__ = ['ImageError', 'open_image', 'read_image', 'read_mask', 'read_labels', 'write_png', 'check_out_dir', 'atomic_dir']
 
 # %% ../nbs/00_images.ipynb #e2d329b2
 class ImageError(ValueError):
@@ -109,14 +110,34 @@ def write_png(path, a: np.ndarray) -> Path:
     return path
 
 # %% ../nbs/00_images.ipynb #9f4de816
-@contextlib.contextmanager
-def atomic_dir(path):
-    "Yield a temporary folder beside `path` that replaces `path` only if the block finishes."
+def _related(a: Path, b: Path) -> bool:
+    "Whether folder `a` is `b`, inside it, or holds it."
+    a, b = a.resolve(), b.resolve()
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+def check_out_dir(path, *, replaces: Callable[[Path], bool] | None = None, inputs=()) -> Path:
+    "Refuse an output folder whose replacement would destroy other things; return it as a `Path`."
     path = Path(path)
+    for src in map(Path, inputs):
+        if _related(path, src): raise ValueError(f"{path}: the output folder must not be, lie inside or hold the input {src}")
+    if path.exists() and not path.is_dir(): raise ValueError(f"{path}: exists and is not a folder")
+    if replaces is not None and path.is_dir() and any(path.iterdir()) and not replaces(path):
+        raise ValueError(f"{path}: not empty and not an earlier output of this command; choose a new or empty folder "
+                         f"(nothing was written)")
+    return path
+
+@contextlib.contextmanager
+def atomic_dir(path, *, replaces: Callable[[Path], bool] | None = None, inputs=()):
+    "Yield a temporary folder beside `path` that replaces `path` only if the block finishes; other people's files are never replaced."
+    path = check_out_dir(path, replaces=replaces, inputs=inputs)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield tmp
+        if replaces is None and path.is_dir():  # no test given: only a like-for-like rewrite may replace a folder
+            foreign = sorted(p.name for p in path.iterdir() if not (tmp/p.name).exists())
+            if foreign: raise ValueError(f"{path}: holds {foreign[:3]}, which the new output does not; choose a new or "
+                                         f"empty folder (the old one is left as it was)")
         old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
         if path.exists(): os.replace(path, old)
         os.replace(tmp, path)

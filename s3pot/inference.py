@@ -4,7 +4,7 @@
 
 # %% ../nbs/32_inference.ipynb #93ef9e02
 from __future__ import annotations
-import hashlib, json, os, sys, time, uuid, warnings
+import hashlib, inspect, json, os, sys, time, uuid, warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,35 +20,37 @@ from tqdm.auto import tqdm
 
 from .annotate import coco_mask, coco_rle
 from .backbone import SamBackbone
-from .collect import FaceBox, detect_faces, eye_angle
-from .data import PARSE_LABELS, PARSE_PALETTE
+from .faces import Face, FaceBox, box_transform, detect_faces, face_transform, paste_back, to_input, warp_crop
+from .data import PARSE_LABELS, PARSE_PALETTE, file_sha1
 from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
 from .model import S3POT, load_s3pot, occlusion_masks
-from .parsing import FaceParser, face_region
+from .parsing import PARSER_BACKENDS, FaceParser, face_region
 from .precompute import item_seed, parse_in_frame
 from .reference import load_reference_generator
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'MIN_SIDE', 'MAX_SIDE', 'OCCLUSION_LABEL', 'OCCLUSION_PALETTE', 'STATUSES', 'FALLBACKS',
-           'SEGMENTER_CONFIG', 'MODEL_LAYOUT', 'SUMMARY_CSV', 'COCO_JSON', 'SUMMARY_COLUMNS', 'load_rgb',
-           'face_transform', 'warp_crop', 'paste_back', 'to_input', 'Segmentation', 'colorize_occlusion_parse',
-           'OcclusionSegmenter', 'rle_encode', 'rle_decode', 'overlay_mask', 'segment_files']
+           'SEGMENTER_CONFIG', 'MODEL_LAYOUT', 'SUMMARY_CSV', 'COCO_JSON', 'RECORDS', 'SUMMARY_COLUMNS', 'load_rgb',
+           'Segmentation', 'colorize_occlusion_parse', 'OcclusionSegmenter', 'rle_encode', 'rle_decode', 'overlay_mask',
+           'segment_files']
 
 # %% ../nbs/32_inference.ipynb #0669fb05
 MAX_PIXELS, MIN_SIDE, MAX_SIDE = 64_000_000, 16, 32_767  # MAX_SIDE: OpenCV's warps stop at 2^15 - 1 pixels
 
 def _check_dims(what, h: int, w: int, max_pixels: int):
     if min(h, w) < MIN_SIDE: raise ImageError(what, f"image is only {w}×{h} pixels; a face needs at least {MIN_SIDE}×{MIN_SIDE}")
-    if h * w > max_pixels or max(h, w) > MAX_SIDE:
-        raise ImageError(what, f"image is {w}×{h} = {h * w / 1e6:.0f} MP, over the limit of {max_pixels / 1e6:.0f} MP "
-                               f"(and {MAX_SIDE} px a side); downscale it first, or raise max_pixels (--max-pixels)")
+    if max(h, w) > MAX_SIDE:
+        raise ImageError(what, f"image is {w}×{h} pixels, longer than {MAX_SIDE:,} pixels a side (OpenCV's limit); downscale it first")
+    if h * w > max_pixels:
+        raise ImageError(what, f"image is {w}×{h} = {h * w:,} pixels, over the limit of {max_pixels:,}; downscale it first, "
+                               f"or raise max_pixels (--max-pixels)")
 
 @contextmanager
 def _pillow_limit(max_pixels: int):
-    "Let Pillow open what `max_pixels` allows, without its decompression-bomb warning: the limit is checked here."
+    "Let Pillow read any header, without its own decompression-bomb limit: `_check_dims` checks `max_pixels` before decoding."
     old = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max(old or 0, max_pixels)
+    Image.MAX_IMAGE_PIXELS = None  # else Pillow's 178,956,970-pixel limit would speak instead of max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -90,38 +92,6 @@ def load_rgb(image, *, max_pixels: int = MAX_PIXELS, name: str = "image") -> np.
         img = ImageOps.exif_transpose(open_image(path))
     return _rgb_from_pil(img, path, max_pixels)
 
-# %% ../nbs/32_inference.ipynb #f259553f
-def face_transform(box: FaceBox, *, size: int, margin: float = 0.4, angle: float = 0.0) -> np.ndarray:
-    "The affine map (2, 3) from input pixels (x, y) to the `size` × `size` crop that `crop_face` cuts around `box`."
-    side = max(int(round(max(box.w, box.h) * (1 + 2 * margin))), 2)
-    cx, cy = box.x + box.w / 2 - 0.5, box.y + box.h / 2 - 0.5  # pixel centres sit at integer coordinates
-    m = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
-    m[:, 2] += ((side - 1) / 2 - cx, (side - 1) / 2 - cy)
-    s = size / side  # cv2.resize maps centres x → (x + 0.5)·s − 0.5
-    return m * s + np.array([[0, 0, 0.5 * s - 0.5], [0, 0, 0.5 * s - 0.5]])
-
-def warp_crop(image: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
-    "The `size` × `size` crop of `image` (H, W[, C]) under `transform`; when it shrinks, the image is shrunk first (area) so it does not alias."
-    scale = float(np.hypot(*transform[:, 0]))  # crop pixels per input pixel
-    if scale < 1:  # shrink the whole image first: bounded memory (crop_face warps at full size) and no aliasing
-        h, w = image.shape[:2]
-        nw, nh = max(2, round(w * scale)), max(2, round(h * scale))
-        image = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
-        up = np.array([[w / nw, 0, 0.5 * w / nw - 0.5], [0, h / nh, 0.5 * h / nh - 0.5], [0, 0, 1]])  # small → input pixels
-        transform = transform @ up
-    return cv2.warpAffine(np.ascontiguousarray(image), transform, (size, size), borderMode=cv2.BORDER_REPLICATE,
-                          flags=cv2.INTER_LINEAR if scale <= 1 else cv2.INTER_CUBIC)
-
-def paste_back(crop: np.ndarray, transform: np.ndarray, shape: tuple[int, int], *, nearest: bool = False) -> np.ndarray:
-    "A crop-frame array (S, S) mapped back onto an input of `shape` (H, W); zero outside the crop."
-    flags = (cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR) | cv2.WARP_INVERSE_MAP
-    return cv2.warpAffine(crop, transform, (int(shape[1]), int(shape[0])), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-
-def to_input(points: np.ndarray, transform: np.ndarray) -> np.ndarray:
-    "Crop pixels (K, 2) as (x, y) → input pixels (K, 2)."
-    inv = cv2.invertAffineTransform(transform)
-    return np.asarray(points, np.float64).reshape(-1, 2) @ inv[:, :2].T + inv[:, 2]
-
 # %% ../nbs/32_inference.ipynb #0ddb8045
 OCCLUSION_LABEL = len(PARSE_LABELS)  # the extra class of an occlusion-aware parse
 OCCLUSION_PALETTE = np.vstack([PARSE_PALETTE, np.array([[255, 0, 255]], np.uint8)])
@@ -129,7 +99,7 @@ STATUSES = ("ok", "fallback", "no_face", "error", "skipped")
 
 @dataclass
 class Segmentation:
-    "One image's result: occlusion `mask` (H, W) bool at the input's size; crop-frame `crop`, `reference`, `crop_prob`, `crop_parse` (S, S)."
+    "One image's result: occlusion `mask` (H, W) bool at the input's size (the union over its faces); crop-frame `crop`, `reference`, `crop_prob`, `crop_parse` (S, S) of its largest face."
     mask: np.ndarray
     box: FaceBox | None = None            # the detected face (or the whole image) in input pixels
     transform: np.ndarray | None = None   # (2, 3) input pixel → crop pixel
@@ -143,6 +113,8 @@ class Segmentation:
     status: str = "ok"                    # ok | fallback (no face: whole image) | no_face (empty mask)
     message: str = ""
     timings: dict = field(default_factory=dict)
+    face: Face | None = None              # the detected face: box, keypoints and mesh (BlazeFace)
+    others: list = field(default_factory=list)  # the Segmentations of the image's other faces (`mask` is the union of all)
 
     def _pasted(self, crop_array, nearest: bool) -> np.ndarray:
         if crop_array is None: return np.zeros(self.mask.shape, np.float32 if not nearest else np.uint8)
@@ -184,8 +156,18 @@ def colorize_occlusion_parse(labels: np.ndarray) -> np.ndarray:
 # %% ../nbs/32_inference.ipynb #fd8cc0bc
 FALLBACKS = ("empty", "full")
 SEGMENTER_CONFIG = "segmenter.json"
-MODEL_LAYOUT = {"sam": "sam_tiny", "parser": "parser", "generator": "generator", "head": "s3pot"}
-_MADE_BY = {"sam": "pretrain_sam", "parser": "train_parser", "generator": "train_generator", "head": "train_s3pot"}
+MODEL_LAYOUT = {"sam": "sam", "parser": "parser", "generator": "generator", "head": "s3pot"}
+_MADE_BY = {"sam": "foundation_sam", "parser": "train_parser", "generator": "train_generator", "head": "train_s3pot"}
+
+def _load_part(part: str, path: Path, load: Callable):
+    "Run `load()`; a damaged or mismatched file becomes one message naming the file and the stage that makes it."
+    from safetensors import SafetensorError
+    try: return load()
+    except FileNotFoundError: raise
+    except (SafetensorError, OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+        problem = f"lacks the key {e}" if isinstance(e, KeyError) else f"{type(e).__name__}: {e}"
+        raise ValueError(f"{path}: cannot load the {part} ({problem}); is it damaged or from another version? "
+                         f"The stage {_MADE_BY[part]} writes it") from e
 
 def _check_device(device) -> torch.device:
     device = torch.device(device)
@@ -200,9 +182,11 @@ class _Crop:
     crop: np.ndarray | None = None
     transform: np.ndarray | None = None
     box: FaceBox | None = None
+    face: Face | None = None
     status: str = "ok"
     message: str = ""
     timings: dict = field(default_factory=dict)
+    others: list = field(default_factory=list)  # crops of the image's other faces, smaller first faces last
 
 class _Clock:
     "Seconds per stage, marked as each stage ends (synchronising CUDA so that a stage's kernels count for it)."
@@ -236,14 +220,16 @@ def _stage_hooks(model: S3POT, clock: _Clock):
 class OcclusionSegmenter:
     "Face photos → occlusion masks at their own size: detect and crop → parser → reference → SAM encoder ×2 → S³POT → paste back."
     def __init__(self, *, model: S3POT, parser: FaceParser, generator, strength: float = 0.7, steps: int = 20, seed: int = 0,
-                 margin: float = 0.4, align: bool = True, detector: Callable | None = None, fallback: str = "empty",
-                 min_area: float = 0.01, max_pixels: int = MAX_PIXELS, device: str | torch.device = "cpu"):
+                 margin: float = 0.4, align: bool = True, detector: str | Callable = "blazeface", max_faces: int = 8,
+                 fallback: str = "empty", min_area: float = 0.01, max_pixels: int = MAX_PIXELS, device: str | torch.device = "cpu"):
         if fallback not in FALLBACKS: raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
         if margin < 0: raise ValueError(f"margin must be ≥ 0, got {margin!r}")
+        if max_faces < 1: raise ValueError(f"max_faces must be ≥ 1, got {max_faces!r}")
         self.model, self.parser, self.generator = model.eval(), parser.eval(), generator
         self.backbone: SamBackbone = model.backbone
         self.strength, self.steps, self.seed, self.margin, self.align = strength, steps, seed, margin, align
         self.detector, self.fallback, self.min_area, self.max_pixels = detector, fallback, min_area, max_pixels
+        self.max_faces = max_faces
         self.device = torch.device(device)
 
     @property
@@ -266,37 +252,49 @@ class OcclusionSegmenter:
         unknown = set(cfg) - set(MODEL_LAYOUT) - {"sam_kind", "options"}
         if unknown: raise ValueError(f"{cfg_file}: unknown keys {sorted(unknown)}; expected {sorted(MODEL_LAYOUT)}, sam_kind, options")
         parts = {k: root/cfg.get(k, v) for k, v in MODEL_LAYOUT.items()}
-        missing = [f"{k} ({p}; made by the stage {_MADE_BY[k]})" for k, p in parts.items() if not p.exists()]
+        if cfg.get("parser") in PARSER_BACKENDS: parts["parser"] = cfg["parser"]  # a named backend ("mesh"), no file
+        missing = [f"{k} ({p}; made by the stage {_MADE_BY[k]})" for k, p in parts.items() if isinstance(p, Path) and not p.exists()]
         if missing: raise FileNotFoundError(f"{root}: missing {', '.join(missing)}; run `dvc repro train_s3pot` to train the "
                                             f"embedded models, or name other paths in {cfg_file}")
-        backbone = SamBackbone.from_pretrained(parts["sam"], kind=cfg.get("sam_kind")).to(device)
-        model = load_s3pot(parts["head"], backbone).to(device)
-        parser = FaceParser.from_pretrained(parts["parser"], device=device)
-        generator = load_reference_generator(parts["generator"], device=device)
-        return cls(model=model, parser=parser, generator=generator, device=device, **{**cfg.get("options", {}), **options})
+        options = {**cfg.get("options", {}), **options}
+        allowed = set(inspect.signature(cls).parameters) - {"model", "parser", "generator", "device"}
+        if set(options) - allowed: raise ValueError(f"{cfg_file if cfg else 'options'}: unknown options {sorted(set(options) - allowed)}; "
+                                                    f"known are {sorted(allowed)}")
+        backbone = _load_part("sam", parts["sam"], lambda: SamBackbone.from_pretrained(parts["sam"], kind=cfg.get("sam_kind")).to(device))
+        model = _load_part("head", parts["head"], lambda: load_s3pot(parts["head"], backbone).to(device))
+        parser = _load_part("parser", parts["parser"], lambda: FaceParser.from_pretrained(parts["parser"], device=device))
+        generator = _load_part("generator", parts["generator"], lambda: load_reference_generator(parts["generator"], device=device))
+        return cls(model=model, parser=parser, generator=generator, device=device, **options)
 
     def prepare(self, rgb: np.ndarray, *, detect: bool = True) -> _Crop:
-        "Find the face in `rgb` (H, W, 3) uint8 and cut its crop, or say why not."
+        "Find the faces in `rgb` (H, W, 3) uint8 and cut their crops (the largest first, the others in `.others`), or say why not."
         item, t0 = _Crop(rgb.shape[:2]), time.perf_counter()
         h, w = item.shape
+        faces = []
         if detect:
-            boxes = detect_faces(rgb, self.detector)
-            item.box = max(boxes, key=lambda b: b.w * b.h) if boxes else None  # the largest: the subject, not a false alarm
+            faces = sorted(detect_faces(rgb, self.detector), key=lambda f: -f.box.w * f.box.h)[:self.max_faces]  # the subject first
             item.timings["detect"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            if item.box is None and self.fallback == "empty":
+            if not faces and self.fallback == "empty":
                 item.status, item.message = "no_face", "no face found: the mask is empty (fallback='full' segments the whole image)"
                 return item
-            if item.box is None: item.status, item.message = "fallback", "no face found: segmented the whole image (fallback='full')"
-        if item.box is None:
+            if not faces: item.status, item.message = "fallback", "no face found: segmented the whole image (fallback='full')"
+        if not faces:
             item.box = FaceBox(0.0, 0.0, float(w), float(h))
-            item.transform = face_transform(item.box, size=self.size, margin=0.0)
+            item.transform = box_transform(item.box, size=self.size, margin=0.0)
+            item.crop = warp_crop(rgb, item.transform, self.size)
         else:
-            angle = (eye_angle(rgb, item.box) or 0.0) if self.align else 0.0
-            item.transform = face_transform(item.box, size=self.size, margin=self.margin, angle=angle)
-        item.crop = warp_crop(rgb, item.transform, self.size)
+            crops = [self._crop(rgb, f) for f in faces]
+            item.box, item.face, item.transform, item.crop = crops[0].box, crops[0].face, crops[0].transform, crops[0].crop
+            item.others = crops[1:]
+            if len(faces) > 1: item.message = f"{len(faces)} faces: the mask is their union"
         item.timings["crop"] = time.perf_counter() - t0
         return item
+
+    def _crop(self, rgb: np.ndarray, face: Face) -> _Crop:
+        "One face's crop: the aligned framing from its landmarks, else a box crop levelled by the Haar eyes."
+        t = face_transform(face, size=self.size, image=rgb, margin=self.margin, align=self.align)
+        return _Crop(rgb.shape[:2], crop=warp_crop(rgb, t, self.size), transform=t, box=face.box, face=face)
 
     @torch.no_grad()
     def _segment(self, crops: np.ndarray) -> dict:
@@ -326,26 +324,38 @@ class OcclusionSegmenter:
                     labels=[cand.labels[i].cpu()[k].numpy() for i, k in enumerate(kept)], seconds=clock.seconds)
 
     def run(self, items: list[_Crop]) -> list[Segmentation]:
-        "Segment prepared images as one batch (those without a crop get an empty mask)."
-        todo = [i for i, it in enumerate(items) if it.crop is not None]
-        out = self._segment(np.stack([items[i].crop for i in todo])) if todo else {}
-        share = {k: v / len(todo) for k, v in out.get("seconds", {}).items()}
-        row, results = {i: j for j, i in enumerate(todo)}, []
+        "Segment prepared images as one batch, every face of each (those without a crop get an empty mask)."
+        crops = [(i, c) for i, it in enumerate(items) if it.crop is not None for c in [it, *it.others]]
+        out = self._segment(np.stack([c.crop for _, c in crops])) if crops else {}
+        share = {k: v / len(crops) for k, v in out.get("seconds", {}).items()}
+        per_image = {}
+        for j, (i, c) in enumerate(crops): per_image.setdefault(i, []).append(self._result(c, out, j, share))
+        results = []
         for i, it in enumerate(items):
-            if i not in row:
+            if i not in per_image:
                 results.append(Segmentation(np.zeros(it.shape, bool), status=it.status, message=it.message, timings=dict(it.timings)))
                 continue
-            j, t0 = row[i], time.perf_counter()
-            mask = paste_back(out["mask"][j].astype(np.uint8) * 255, it.transform, it.shape) > 127
-            status, message = it.status, it.message
-            if not out["region"][j]: status, message = "no_face", "the parser found no face in the crop: the mask is empty"
-            res = Segmentation(mask, box=it.box, transform=it.transform, crop=it.crop, reference=out["reference"][j],
-                               crop_prob=out["prob"][j], crop_mask=out["mask"][j], crop_parse=out["parse"][j],
-                               points=to_input(out["points"][j], it.transform), labels=out["labels"][j].astype(int),
-                               status=status, message=message, timings={**it.timings, **share})
-            res.timings["paste"] = time.perf_counter() - t0
+            res, *others = per_image[i]
+            res.status, res.timings = (it.status if res.status == "ok" else res.status), {**it.timings, **res.timings}
+            res.message = res.message or it.message
+            if others:
+                res.others, res.mask = others, np.logical_or.reduce([res.mask, *(r.mask for r in others)])
+                if any(r.status == "ok" for r in others): res.status, res.message = it.status, it.message
             results.append(res)
         return results
+
+    def _result(self, c: _Crop, out: dict, j: int, share: dict) -> Segmentation:
+        "The `Segmentation` of the `j`-th crop of a batch, pasted back onto its image."
+        t0 = time.perf_counter()
+        mask = paste_back(out["mask"][j].astype(np.uint8) * 255, c.transform, c.shape) > 127
+        status, message = "ok", ""
+        if not out["region"][j]: status, message = "no_face", "the parser found no face in the crop: the mask is empty"
+        res = Segmentation(mask, box=c.box, transform=c.transform, crop=c.crop, reference=out["reference"][j],
+                           crop_prob=out["prob"][j], crop_mask=out["mask"][j], crop_parse=out["parse"][j],
+                           points=to_input(out["points"][j], c.transform), labels=out["labels"][j].astype(int),
+                           status=status, message=message, timings=dict(share), face=c.face)
+        res.timings["paste"] = time.perf_counter() - t0
+        return res
 
     def __call__(self, images, *, batch_size: int = 8, detect: bool = True):
         "Segmentations of `images` (a list of paths, PIL images or arrays; or one of them, giving one result), `batch_size` at a time."
@@ -384,7 +394,7 @@ def rle_decode(rle: dict) -> np.ndarray:
     return coco_mask(rle, (h, w))
 
 # %% ../nbs/32_inference.ipynb #a70133fb
-SUMMARY_CSV, COCO_JSON = "summary.csv", "coco.json"
+SUMMARY_CSV, COCO_JSON, RECORDS = "summary.csv", "coco.json", ".records"  # RECORDS: one JSON per finished image
 SUMMARY_COLUMNS = ("file", "name", "status", "message", "height", "width", "occluded_fraction", "face_occluded",
                    "box_x", "box_y", "box_w", "box_h", "seconds", "reused")
 
@@ -399,6 +409,21 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
     return path
 
+def _stale_temps(out: Path) -> list[Path]:
+    "The hidden `.NAME.<hex>.tmp` files that a killed run of `_atomic` or `write_png` left under `out`."
+    return [p for p in out.rglob(".*.tmp") if p.is_file() and len(p.name.split(".")) >= 4 and len(p.name.split(".")[-2]) == 8]
+
+def _output_dir(out) -> Path:
+    "Create `out` and check that files can be written there, before any model loads; say what is wrong in one line."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"{out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out/f".probe.{uuid.uuid4().hex[:8]}.tmp"
+        probe.write_bytes(b""); probe.unlink()
+    except OSError as e: raise ValueError(f"{out}: cannot write the output folder here ({e.strerror or e})") from None
+    return out
+
 def overlay_mask(image: np.ndarray, mask: np.ndarray, *, colour=(255, 0, 255), alpha: float = 0.5) -> np.ndarray:
     "`image` (H, W, 3) uint8 with `mask` (H, W) tinted in `colour` and outlined."
     out = image.copy()
@@ -407,11 +432,11 @@ def overlay_mask(image: np.ndarray, mask: np.ndarray, *, colour=(255, 0, 255), a
     return cv2.drawContours(out, contours, -1, tuple(int(c) for c in colour), max(1, round(max(mask.shape) / 400)))
 
 def _find_inputs(sources, exclude: Path) -> list[tuple[Path, str, bool]]:
-    "(path, output name, is an image) for every file named in `sources` and every visible file under a folder in it."
+    "(path, output name, is an image by its suffix) for every file named in `sources` and every visible file under a folder in it."
     sources = [Path(s) for s in ([sources] if isinstance(sources, (str, Path)) else sources)]
     found = []
     for src in sources:
-        if src.is_file(): found.append((src, Path(src.name), True)); continue
+        if src.is_file(): found.append((src, Path(src.name), src.suffix.lower() in IMAGE_SUFFIXES)); continue
         if not src.is_dir(): raise FileNotFoundError(f"{src}: no such file or folder")
         prefix = Path(src.resolve().name) if len(sources) > 1 else Path()
         for p in sorted(src.rglob("*")):
@@ -435,6 +460,10 @@ def _result_row(file: Path, name: str, res: Segmentation) -> dict:
                 occluded_fraction=round(res.occluded_fraction, 6), face_occluded=round(res.face_occluded, 6),
                 box_x=round(b.x, 1), box_y=round(b.y, 1), box_w=round(b.w, 1), box_h=round(b.h, 1), seconds=round(res.seconds, 4))
 
+def _text(s: str) -> str:
+    "`s` as UTF-8 can hold it: a file name that is not UTF-8 (Latin-1 `é`) keeps its bytes as `\\xe9`."
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
 def _mask_entry(mask: np.ndarray) -> dict:
     "What COCO needs of a mask: its RLE, area and box (x, y, w, h)."
     ys, xs = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
@@ -447,21 +476,33 @@ def _coco(rows: list[dict], entries: dict[str, dict]) -> dict:
     for r in rows:
         if r["name"] not in entries: continue
         e = entries[r["name"]]
-        images.append(dict(id=len(images) + 1, file_name=r["file"], height=e["rle"]["size"][0], width=e["rle"]["size"][1]))
+        images.append(dict(id=len(images) + 1, file_name=_text(r["file"]), height=e["rle"]["size"][0], width=e["rle"]["size"][1]))
         if e["area"]: annotations.append(dict(id=len(annotations) + 1, image_id=images[-1]["id"], category_id=1,
                                               segmentation=e["rle"], area=e["area"], bbox=e["bbox"], iscrowd=1))
     return dict(info=dict(description="occlusion masks by s3pot"), images=images, annotations=annotations,
                 categories=[dict(id=1, name="occlusion", supercategory="face")])
 
-def _previous_rows(path: Path) -> dict[str, dict]:
-    "Rows of an earlier run's summary by output name ({} when there is none or it is unreadable)."
-    if not path.is_file(): return {}
-    try: df = pd.read_csv(path, dtype={"file": str, "name": str, "message": str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError): return {}
-    if set(df.columns) != set(SUMMARY_COLUMNS): return {}
-    return {r["name"]: {**r, "message": "" if pd.isna(r["message"]) else r["message"]} for r in df.to_dict("records")}
+def _input_key(path: Path, settings: dict) -> dict:
+    "What a finished mask was made from: the input's bytes (SHA-1 and length) and the settings that change a mask."
+    return dict(sha1=file_sha1(path), bytes=path.stat().st_size, **settings)
+
+def _record_path(out: Path, name: str) -> Path: return out/RECORDS/f"{name}.json"
+
+def _write_record(out: Path, name: str, row: dict, key: dict):
+    "Mark image `name` done: its summary row and input key, written after its mask (a kill in between redoes it)."
+    _atomic(_record_path(out, name), lambda tmp: tmp.write_text(json.dumps(dict(key=key, row=row), default=lambda v: v.item())))
+
+def _done_row(out: Path, name: str, key: dict) -> tuple[dict, np.ndarray] | None:
+    "The recorded row and mask of `name` when both exist and were made from these very input bytes and settings."
+    try:
+        rec = json.loads(_record_path(out, name).read_text())
+        row, mask = rec["row"], read_mask(out/f"{name}.mask.png")
+    except (OSError, ValueError, KeyError, TypeError): return None  # none yet, or damaged: redo
+    if rec.get("key") != key or mask.shape != (row.get("height"), row.get("width")): return None
+    return row, mask
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
+    rows = [{**r, "file": _text(r["file"]), "name": _text(r["name"])} for r in rows]
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).astype({"height": "Int64", "width": "Int64", "reused": bool})
 
 def _save(out: Path, rows: list[dict], entries: dict | None):
@@ -472,32 +513,29 @@ def _write_overlay(path: Path, image: np.ndarray, mask: np.ndarray):
     _atomic(path, lambda tmp: Image.fromarray(overlay_mask(image, mask)).save(tmp, format="JPEG", quality=90))
 
 # %% ../nbs/32_inference.ipynb #3840d052
-_KEEPS_MASK = ("ok", "fallback", "no_face")
-
 def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, models="data/models",
                   device: str = "cpu", batch_size: int = 8, detect: bool = True, fallback: str = "empty",
                   overlay: bool = False, coco: bool = False, max_pixels: int = MAX_PIXELS, save_every: int = 20,
-                  progress: bool = True) -> pd.DataFrame:
+                  detector: str | Callable = "blazeface", progress: bool = True) -> pd.DataFrame:
     "Write NAME.mask.png (+ NAME.overlay.jpg) per image in `sources` under `out`, and summary.csv (+ coco.json); reruns skip done images."
     if batch_size < 1: raise ValueError(f"batch_size must be ≥ 1, got {batch_size!r}")
     if fallback not in FALLBACKS: raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
     if segmenter is None: _check_device(device)
-    out = Path(out)
-    if out.exists() and not out.is_dir(): raise ValueError(f"{out}: exists and is not a folder")
+    out = _output_dir(out)
+    for stale in _stale_temps(out): stale.unlink(missing_ok=True)  # left by a killed run
     inputs = _find_inputs(sources, out.resolve())
     if not inputs: raise FileNotFoundError(f"no files found in {', '.join(map(str, [sources] if isinstance(sources, (str, Path)) else sources))}")
     say = lambda msg: tqdm.write(msg, file=sys.stderr)
-    before, rows, entries, todo = _previous_rows(out/SUMMARY_CSV), {}, {} if coco else None, []
+    settings = dict(detect=detect, fallback=segmenter.fallback if segmenter else fallback)
+    rows, keys, entries, todo = {}, {}, {} if coco else None, []
     for path, name, is_image in inputs:
-        mask_path = out/f"{name}.mask.png"
         if not is_image: rows[name] = _row(path, name, "skipped", f"not an image (suffix {path.suffix or 'none'})"); continue
-        try: mask = read_mask(mask_path) if mask_path.is_file() else None
-        except ImageError: mask = None  # a damaged mask is redone
-        if mask is None: todo.append((path, name)); continue
-        prior = before.get(name)
-        rows[name] = ({**prior, "file": str(path), "reused": True} if prior and prior["status"] in _KEEPS_MASK else
-                      _row(path, name, "ok", "from an existing mask", height=mask.shape[0], width=mask.shape[1],
-                           occluded_fraction=round(float(mask.mean()), 6), reused=True))
+        try: keys[name] = _input_key(path, settings)
+        except OSError: keys[name] = None  # unreadable: loading it below says why
+        done = keys[name] and _done_row(out, name, keys[name])
+        if done is None: todo.append((path, name)); continue
+        row, mask = done
+        rows[name] = {**row, "file": str(path), "reused": True}
         if coco: entries[name] = _mask_entry(mask)
         if overlay and not (out/f"{name}.overlay.jpg").is_file():
             try: _write_overlay(out/f"{name}.overlay.jpg", load_rgb(path, max_pixels=max_pixels), mask)
@@ -511,6 +549,7 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
             if overlay: _write_overlay(out/f"{name}.overlay.jpg", rgb, res.mask)
             if coco: entries[name] = _mask_entry(res.mask)
             rows[name] = _result_row(path, name, res)
+            if keys[name]: _write_record(out, name, rows[name], keys[name])  # last: the mark that this image is done
             if res.status != "ok": say(f"{path}: {res.message}")
         bar.update(len(pending)); pending.clear()
 
@@ -522,7 +561,8 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
                 load = time.perf_counter() - t0
                 if seg is None:  # loaded only once an image needs it: a rerun with nothing to do loads nothing
                     if progress: say(f"loading the models from {models}")
-                    seg = OcclusionSegmenter.from_pretrained(models, device=device, fallback=fallback, max_pixels=max_pixels)
+                    seg = OcclusionSegmenter.from_pretrained(models, device=device, fallback=fallback, max_pixels=max_pixels,
+                                                             detector=detector)
                 item = seg.prepare(rgb, detect=detect)
             except (ImageError, cv2.error) as e:
                 rows[name] = _row(path, name, "error", str(e) if isinstance(e, ImageError) else f"{path}: {e}")

@@ -23,11 +23,11 @@ from .images import atomic_dir, read_image, read_labels
 
 # %% auto #0
 __all__ = ['FACE_REGION_EXCLUDE', 'REGION_KINDS', 'parser_registry', 'PARSER_SIZES', 'IMAGENET_MEAN', 'IMAGENET_STD',
-           'face_region', 'amodal_face_region', 'search_region', 'ParseNet', 'ConvBNReLU', 'BasicBlock', 'Resnet18',
-           'AttentionRefinementModule', 'ContextPath', 'FeatureFusionModule', 'BiSeNetOutput', 'BiSeNet',
-           'build_parser', 'resize_images', 'FaceParser', 'load_state', 'save_parser', 'load_faces', 'augment_batch',
-           'class_weights', 'dice_loss', 'train_parser', 'confusion', 'iou_from_confusion', 'evaluate_parser',
-           'parse_grid']
+           'PARSER_BACKENDS', 'face_region', 'amodal_face_region', 'search_region', 'ParseNet', 'ConvBNReLU',
+           'BasicBlock', 'Resnet18', 'AttentionRefinementModule', 'ContextPath', 'FeatureFusionModule', 'BiSeNetOutput',
+           'BiSeNet', 'build_parser', 'resize_images', 'FaceParser', 'load_state', 'save_parser', 'mesh_backend',
+           'load_faces', 'augment_batch', 'class_weights', 'dice_loss', 'train_parser', 'confusion',
+           'iou_from_confusion', 'evaluate_parser', 'parse_grid']
 
 # %% ../nbs/11_parsing.ipynb #5b1ce8f9
 FACE_REGION_EXCLUDE = ("background", "hair", "l_ear", "r_ear", "ear_r", "neck", "neck_l", "cloth", "hat")
@@ -361,9 +361,19 @@ def _from_folder(folder: Path) -> nn.Module:
     return load_state(net, folder/"model.safetensors", f"{net.config['variant']} parser")
 
 # %% ../nbs/11_parsing.ipynb #bc52452c
+def mesh_backend() -> FaceParser:
+    "The `mesh` parser: CelebAMask-HQ labels drawn from the MediaPipe face mesh of each image (`s3pot.faces.mesh_parser`)."
+    from s3pot.faces import mesh_parser  # LiteRT and the face models load only when this backend is asked for
+    parser = FaceParser.from_callable(mesh_parser)
+    parser.config = {"variant": "mesh"}
+    return parser
+
+PARSER_BACKENDS: dict[str, Callable[[], FaceParser]] = {"mesh": mesh_backend}
+
 @classmethod
 def _from_pretrained(cls, path, *, size: int | None = None, device: str | torch.device = "cpu") -> FaceParser:
-    "A parser from an embedded folder (model.safetensors + config.json) or a BiSeNet .pth/.pt state dict."
+    "A parser from an embedded folder (model.safetensors + config.json), a BiSeNet .pth/.pt state dict, or a backend name in `PARSER_BACKENDS` (\"mesh\")."
+    if str(path) in PARSER_BACKENDS: return PARSER_BACKENDS[str(path)]().to(device)
     path = Path(path)
     if path.is_dir(): net = _from_folder(path)
     elif path.suffix in (".pth", ".pt", ".bin", ".safetensors"):

@@ -4,14 +4,15 @@
 
 # %% ../nbs/05_pipeline.ipynb #5bc7dbb0
 from __future__ import annotations
-import json, os, tempfile, time
+import json, os, re, sys, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 # %% auto #0
-__all__ = ['PROFILES', 'BACKENDS', 'load_params', 'backend_path', 'out_path', 'write_json', 'timed']
+__all__ = ['PROFILES', 'BACKENDS', 'load_params', 'backend_path', 'out_path', 'write_json', 'timed', 'clean_progress',
+           'run_stage']
 
 # %% ../nbs/05_pipeline.ipynb #811c4496
 PROFILES = ("smoke", "default", "paper")
@@ -74,3 +75,36 @@ def timed(label: str, log: dict | None = None):
     dt = time.perf_counter() - t0
     if log is not None: log[label] = round(dt, 3)
     print(f"{label}: {dt:.1f} s")
+
+# %% ../nbs/05_pipeline.ipynb #0ef36f3f
+_REDRAWN = re.compile(r"[^\n]*\r(?!\n)")  # everything up to a carriage return that is not a line end: overdrawn
+
+def clean_progress(path) -> Path:
+    "Keep only the final state of every redrawn line (tqdm bars) in the stream outputs of the executed notebook `path`."
+    import nbformat
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        merged = []  # a bar arrives as one stream output per redraw: join neighbours of one stream first
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and merged and merged[-1].get("name") == out["name"] and \
+               merged[-1].get("output_type") == "stream": merged[-1]["text"] += out["text"]
+            else: merged.append(out)
+        for out in merged:
+            if out.get("output_type") == "stream": out["text"] = _REDRAWN.sub("", out["text"].replace("\r\n", "\n"))
+        if "outputs" in cell: cell["outputs"] = merged
+    nbformat.write(nb, path)
+    return path
+
+def run_stage(notebook, output, parameters: dict | None = None, *, stream=None) -> float:
+    "Execute a stage notebook with papermill, its progress (cell, ETA) on stderr; print and return the wall time."
+    import papermill as pm
+    stream, t0 = stream or sys.stderr, time.perf_counter()
+    out = out_path(output, Path(notebook).name)
+    try: pm.execute_notebook(str(notebook), str(out), parameters=parameters or {}, kernel_name="python3", language="python",
+                             progress_bar=dict(file=stream, desc=Path(notebook).stem, mininterval=2))
+    finally:
+        seconds = time.perf_counter() - t0
+        if out.is_file(): clean_progress(out)
+        print(f"stage {Path(notebook).stem}: {seconds / 60:.1f} min wall time", file=stream, flush=True)
+    return seconds

@@ -27,15 +27,39 @@ def test_sharded_references(smoke_repo, tmp_path):
     pd.testing.assert_frame_equal(single, sharded)
     from s3pot.images import read_image, read_labels
     for parse, ref in zip(single.parse, single.reference):
-        assert (read_labels(data/"references"/parse, 19) == read_labels(tmp_path/"refs"/parse, 19)).all()
-        # seeded per image: the same reference whatever rank or batch made it, to one grey level of float rounding
-        assert np.abs(read_image(data/"references"/ref).astype(int) - read_image(tmp_path/"refs"/ref).astype(int)).max() <= 1
+        a, b = read_labels(data/"references"/parse, 19), read_labels(tmp_path/"refs"/parse, 19)
+        ra, rb = (read_image(d/ref).astype(int) for d in (data/"references", tmp_path/"refs"))
+        same_up_to_rounding(a, b, ra, rb, parse)
 
+
+# What must hold whatever rank or batch made an image. Batches of other compositions round floats differently, so a
+# pixel whose two best parser classes tie within rounding may take the other label (seen on another machine), and the
+# reference, conditioned on the parse map, moves around such pixels. Anything beyond these shares is a real difference.
+LABEL_FLIPS = 1e-3   # share of an image's pixels whose parse label may differ
+REF_MOVES = 5e-3     # share of an image's pixels whose reference may differ by more than one grey level
+
+
+def same_up_to_rounding(labels_a, labels_b, ref_a, ref_b, name):
+    "Parse maps equal on all but `LABEL_FLIPS` of the pixels; references within one grey level on all but `REF_MOVES`."
+    flips = float((labels_a != labels_b).mean())
+    assert flips <= LABEL_FLIPS, f"{name}: {flips:.2%} of the parse labels differ (allowed {LABEL_FLIPS:.2%})"
+    moves = float((np.abs(ref_a - ref_b) > 1).max(-1).mean())
+    assert moves <= REF_MOVES, f"{name}: {moves:.2%} of the reference pixels differ by more than one grey level (allowed {REF_MOVES:.2%})"
+
+
+def test_same_up_to_rounding_fails_on_real_differences():
+    "The tolerance admits a few flipped labels and nothing more."
+    rng = np.random.default_rng(0)
+    labels, ref = rng.integers(0, 19, (256, 256)), rng.integers(0, 256, (256, 256, 3))
+    few = labels.copy(); few.flat[rng.choice(labels.size, 50, replace=False)] += 1
+    same_up_to_rounding(labels, few, ref, ref + 1, "a few ties")
+    with pytest.raises(AssertionError, match="parse labels differ"): same_up_to_rounding(labels, labels + 1, ref, ref, "labels")
+    with pytest.raises(AssertionError, match="grey level"): same_up_to_rounding(labels, labels, ref, ref + 2, "reference")
 
 def test_sharded_features(smoke_repo, tmp_path):
     data = smoke_repo/"data"
     s3pot_on_two_ranks(smoke_repo, "features", "--data", data/"synth", "--references", data/"references",
-                       "--sam", data/"models/sam_tiny", "--out", tmp_path/"feats")
+                       "--sam", data/"models/sam", "--out", tmp_path/"feats")
     from s3pot.precompute import load_features
     assert not (tmp_path/"feats/.shards").exists(), "the shards were not merged"
     for split in ("train", "val", "test"):
@@ -53,7 +77,7 @@ def test_ddp_training_follows_single_process(smoke_repo, tmp_path):
     params["train_s3pot"].update(devices=2, strategy="ddp")
     (tmp_path/"params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     s3pot_on_two_ranks(smoke_repo, "train", "--params", tmp_path/"params.yaml", "--features", data/"features",
-                       "--sam", data/"models/sam_tiny", "--run-dir", tmp_path/"runs", "--out", tmp_path/"s3pot", "--quiet")
+                       "--sam", data/"models/sam", "--run-dir", tmp_path/"runs", "--out", tmp_path/"s3pot", "--quiet")
     from s3pot.train import read_history
     (single_run,) = (data/"checkpoints/train_s3pot").iterdir()
     (ddp_run,) = (tmp_path/"runs").iterdir()
@@ -72,5 +96,5 @@ def test_launcher_and_params_must_agree(smoke_repo, tmp_path):
     "Two ranks with params asking for one device is a clear error, not two independent runs."
     data = smoke_repo/"data"
     with pytest.raises(AssertionError, match="make them agree"):
-        s3pot_on_two_ranks(smoke_repo, "train", "--features", data/"features", "--sam", data/"models/sam_tiny",
+        s3pot_on_two_ranks(smoke_repo, "train", "--features", data/"features", "--sam", data/"models/sam",
                            "--run-dir", tmp_path/"runs", "--out", tmp_path/"s3pot", "--quiet")

@@ -33,7 +33,7 @@ def test_pretrained_parts(smoke_repo):
     from s3pot.precompute import load_features
     from s3pot.reference import load_reference_generator
     data = smoke_repo/"data"
-    SamBackbone.from_pretrained(data/"models/sam_tiny")
+    SamBackbone.from_pretrained(data/"models/sam")
     FaceParser.from_pretrained(data/"models/parser")
     load_reference_generator(data/"models/generator")
     manifest = pd.read_parquet(data/"synth/manifest.parquet")
@@ -42,7 +42,7 @@ def test_pretrained_parts(smoke_repo):
     assert all((data/"references"/p).is_file() for p in refs.reference)
     for split, ids in manifest.groupby("split", sort=False).id:
         assert load_features(data/"features", split).ids == list(ids)
-    for stage, key in (("pretrain_sam", "miou"), ("train_parser", "miou"), ("references", "ms_per_image"),
+    for stage, key in (("foundation_sam", "generic_point_miou"), ("train_parser", "miou"), ("references", "ms_per_image"),
                        ("features", "cos_visible_tokens")):
         assert any(key in k for k in json.loads((data/f"metrics/{stage}.json").read_text())), (stage, key)
 
@@ -57,7 +57,7 @@ def test_train_s3pot(smoke_repo):
     from s3pot.backbone import SamBackbone
     from s3pot.model import load_s3pot
     data = smoke_repo/"data"
-    model = load_s3pot(data/"models/s3pot", SamBackbone.from_pretrained(data/"models/sam_tiny"))
+    model = load_s3pot(data/"models/s3pot", SamBackbone.from_pretrained(data/"models/sam"))
     assert model.config["target"] == "visible"
     metrics = json.loads((data/"metrics/train_s3pot.json").read_text())
     for key in ("val_iou_general", "val_iou_per_image", "per_image_seconds"):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import hashlib, os, shutil
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from ..images import ImageError, atomic_dir, read_image, read_labels, read_mask,
 
 # %% auto #0
 __all__ = ['PARSE_LABELS', 'LABEL_ID', 'PARSE_PALETTE', 'SPLITS', 'MANIFEST_COLUMNS', 'colorize_parse', 'file_sha1',
-           'save_sample', 'write_manifest', 'read_manifest', 'OcclusionDataset']
+           'save_sample', 'write_manifest', 'read_manifest', 'dataset_of', 'OcclusionDataset']
 
 # %% ../../nbs/01_data.ipynb #2893c893
 PARSE_LABELS = ("background", "skin", "l_brow", "r_brow", "l_eye", "r_eye", "eye_g", "l_ear", "r_ear", "ear_r",
@@ -110,6 +111,15 @@ def read_manifest(root) -> pd.DataFrame:
     missing = [c for c in MANIFEST_COLUMNS if c not in df.columns]
     if missing: raise ValueError(f"{path}: manifest lacks columns {missing}")
     return df
+
+# %% ../../nbs/01_data.ipynb #17c51244
+def dataset_of(source: str | None = None) -> Callable[[Path], bool]:
+    "A test for `atomic_dir(replaces=...)`: is a folder a dataset (whose samples all come from `source`, when given)?"
+    def test(root: Path) -> bool:
+        try: sources = set(read_manifest(root)["source"])
+        except (OSError, ValueError): return False
+        return source is None or sources == {source}
+    return test
 
 # %% ../../nbs/01_data.ipynb #ec8c431f
 class OcclusionDataset(Dataset):

@@ -15,7 +15,7 @@ import pandas as pd
 from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-from . import PARSE_LABELS, SPLITS, read_manifest, save_sample, write_manifest
+from . import PARSE_LABELS, SPLITS, dataset_of, read_manifest, save_sample, write_manifest
 from ..images import ImageError, open_image, atomic_dir, read_image, read_labels, read_mask, write_png
 
 # %% auto #0
@@ -180,6 +180,7 @@ def _load_rgba(path: Path) -> dict:
     if img.mode not in ("RGBA", "LA", "PA") and not (img.mode == "P" and "transparency" in img.info):
         raise ImageError(path, f"expected an RGBA PNG whose alpha is the occluder, found mode {img.mode}")
     a = np.asarray(img.convert("RGBA"))
+    if min(a.shape[:2]) < 2: raise ImageError(path, f"image is only {a.shape[1]}×{a.shape[0]} pixels")  # as read_image says
     return dict(image=np.ascontiguousarray(a[..., :3]), mask=a[..., 3] >= 128)
 
 def _faceocc(src: Path) -> list[Sample]:
@@ -320,7 +321,7 @@ def import_dataset(kind: str, src, out, *, seed: int = 0, splits=(0.8, 0.1, 0.1)
     if not src.is_dir(): raise _missing(src, kind, "the dataset folder")
     samples = sorted(IMPORTERS[kind](src), key=lambda s: s.id)[:limit]
     if not samples: raise _missing(src, kind, "at least one image")
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, replaces=dataset_of(kind), inputs=[src]) as tmp:  # never over the source or other files
         rows, skipped = _write_all(kind, samples, tmp, seed=seed, splits=splits, progress=progress, skip_bad=skip_bad)
         if not rows: raise ValueError(f"{src}: every one of {len(samples)} samples was bad; see the warnings")
         write_manifest(tmp, rows)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from . import LABEL_ID, SPLITS, colorize_parse, save_sample, write_manifest
+from . import LABEL_ID, SPLITS, colorize_parse, dataset_of, save_sample, write_manifest
 from .occluders import OCCLUDER_CATEGORIES, _OCCLUDERS
 from .render import (
     _ALL, _Canvas, _coverage, _dome, _EYE_COLOURS, _F, _Face, _fractal, _gauss, _head_fields, _lin,
@@ -490,7 +490,7 @@ def build_synth_dataset(out, *, counts: dict[str, int], size: int = 256, seed: i
         raise ValueError(f"counts must be non-negative and hold at least one sample, got {counts}")
     _check_args(seed, size)
     plan = _sample_plan(counts, seed)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, replaces=dataset_of("synth")) as tmp:  # never over a folder of other things
         jobs = [(str(tmp), size, p) for p in plan]
         bar = dict(total=len(jobs), disable=not progress, desc="synth faces", unit="img")
         from s3pot.data import synth  # spawned workers import the worker by module path, also when called from a notebook
