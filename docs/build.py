@@ -15,7 +15,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NBS, PROC, OUT, RUNS = ROOT/"nbs", ROOT/"_proc", ROOT/"_docs", ROOT/"data"/"runs"
+NBS, OUT, RUNS = ROOT/"nbs", ROOT/"_docs", ROOT/"data"/"runs"
+WORK = ROOT/"_proc"          # git-ignored: Sphinx's sources in pages/, its build in html/ (moved to _docs/ when done)
+PROC = WORK/"pages"
 DOC_URL = "https://s3pot.github.io/s3pot/"  # settings.ini doc_host + doc_baseurl: where nbdev's links point
 
 # The design's order (DESIGN.md §1): (sidebar caption, inclusive ranges of notebook numbers, in reading order).
@@ -255,8 +257,8 @@ def _toctrees(modules) -> str:
 def prepare(execute: bool = True, workers: int = 2) -> list[str]:
     "Fill `_proc/` with the site's sources; returns the execution errors (notebook: cell: error)."
     found = notebooks()
-    if PROC.exists(): shutil.rmtree(PROC)
-    PROC.mkdir()
+    if WORK.exists(): shutil.rmtree(WORK)
+    PROC.mkdir(parents=True)
     shutil.copytree(NBS/"images", PROC/"images") if (NBS/"images").is_dir() else None
     for f in ("conf.py", "_static", "_ext"):
         p = ROOT/"docs"/f
@@ -306,10 +308,14 @@ def main(argv=None):
         if p.is_dir(): shutil.copytree(p, PROC/f, dirs_exist_ok=True)
         else: shutil.copy(p, PROC/f)
     t1 = time.time()
-    if OUT.exists(): shutil.rmtree(OUT)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-w", str(PROC/"sphinx-warnings.txt"), "-j", str(a.workers), "-d", str(PROC/".doctrees"), str(PROC), str(OUT)]
+    html = WORK/"html"  # myst-nb writes beside the output folder (jupyter_execute/): keep that inside WORK
+    if html.exists(): shutil.rmtree(html)
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-w", str(WORK/"sphinx-warnings.txt"), "-j", str(a.workers),
+           "-d", str(WORK/"doctrees"), str(PROC), str(html)]
     subprocess.run(cmd, check=True)
-    (OUT/".nojekyll").touch()
+    (html/".nojekyll").touch()
+    if OUT.exists(): shutil.rmtree(OUT)
+    shutil.move(html, OUT)
     print(f"site in {OUT.relative_to(ROOT)}/index.html: pages {t1 - t0:.0f} s, sphinx {time.time() - t1:.0f} s")
     if errors:
         print("cells that raised while executing (their pages show the traceback):", *errors, sep="\n  ")
