@@ -84,9 +84,9 @@ def _procs(execute: bool):
             if not execute and not _do_eval(cell): return
             self.k.cell(cell)
             if self.k.exc is not None:
-                self.errors.append(f"cell {cell.idx_}: {type(self.k.exc).__name__}: {str(self.k.exc)[:200]}")
+                if execute: self.errors.append(f"cell {cell.idx_}: {type(self.k.exc).__name__}: {str(self.k.exc)[:200]}")
+                else: cell.outputs = []  # a cell mixing imports and code that needs earlier, unexecuted cells
                 self.k.exc = None
-                if not execute: cell.outputs = []  # nbdev_docs shows no outputs of the cells it ran for show_doc
         def end(self): self.nb.exec_errors_ = self.errors
 
     drop = (FrontmatterProc, insert_warning, add_fold)  # the title cell stays a heading; the rest is Quarto's markup
@@ -205,16 +205,34 @@ def process_notebook(src: str, dst: str, execute: bool, pages: list[str]) -> tup
 
 # --- the generated pages ------------------------------------------------------------------------------------------
 
+_re_papermill = re.compile(r"papermill\b.*?\bnbs/(\S+\.ipynb)\s+(data/runs/\S+\.ipynb)")
+
+
+def stage_runs(stages: list[Path]) -> list[tuple[Path, list[Path]]]:
+    "Each stage notebook with its executed copies under `data/runs/`, where dvc.yaml's papermill command writes them."
+    dvc = (ROOT/"dvc.yaml").read_text() if (ROOT/"dvc.yaml").is_file() else ""
+    outs = {nb: out for nb, out in _re_papermill.findall(dvc)}
+    found = []
+    for s in stages:
+        pattern = re.sub(r"\$\{[^}]*\}", "*", outs.get(s.name, f"data/runs/{s.name}"))  # a matrix stage: one per item
+        found.append((s, sorted(ROOT.glob(pattern))))
+    return found
+
+
 def _results_page(stages: list[Path]) -> str:
     "The results page: the executed stage notebooks of `data/runs/` when a run left them, else how to make them."
-    runs = [(s, RUNS/s.name) for s in stages if (RUNS/s.name).is_file()]
-    abl = sorted((RUNS/"ablations").glob("*.ipynb")) if (RUNS/"ablations").is_dir() else []
+    runs = stage_runs(stages)
     lines = ["# Results", ""]
-    if runs:
+    if any(copies for _, copies in runs):
         lines += ["The executed pipeline notebooks of the last `dvc repro` in this clone, copied from `data/runs/` as they ran "
                   "(not re-executed here).", "", "```{toctree}", ":maxdepth: 1", ""]
-        lines += [f"runs/{s.stem}" for s, _ in runs] + [f"runs/ablations/{a.stem}" for a in abl] + ["```", ""]
-        missing = [s.name for s in stages if not (RUNS/s.name).is_file()]
+        for s, copies in runs:
+            for c in copies:
+                page = c.relative_to(RUNS).with_suffix("").as_posix()
+                label = _title(s).replace("`", "") + (f" ({c.stem})" if c.stem != s.stem else "")
+                lines.append(f"{label} <runs/{page}>")
+        lines += ["```", ""]
+        missing = [s.name for s, copies in runs if not copies]
         if missing: lines += ["Not run yet: " + ", ".join(f"`{m}`" for m in missing) + ".", ""]
     else:
         lines += ["No pipeline run in this clone yet: `data/runs/` holds no executed stage notebooks.", "",
@@ -234,15 +252,19 @@ def _title(nb: Path) -> str:
     return nb.stem
 
 
+def _copy_run(src: Path, dst: Path):
+    "One executed stage notebook, rendered as it ran (myst-nb does not execute it); Python named for the highlighter."
+    import nbformat
+    nb = nbformat.read(src, as_version=4)
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dst)
+
+
 def _copy_runs(stages: list[Path]):
-    "The executed stage notebooks, rendered as they ran (myst-nb does not execute them)."
-    for s in stages:
-        if (RUNS/s.name).is_file():
-            (PROC/"runs").mkdir(exist_ok=True)
-            shutil.copy(RUNS/s.name, PROC/"runs"/s.name)
-    if (RUNS/"ablations").is_dir():
-        (PROC/"runs"/"ablations").mkdir(parents=True, exist_ok=True)
-        for a in (RUNS/"ablations").glob("*.ipynb"): shutil.copy(a, PROC/"runs"/"ablations"/a.name)
+    for _, copies in stage_runs(stages):
+        for c in copies: _copy_run(c, PROC/"runs"/c.relative_to(RUNS))
 
 
 def _toctrees(modules) -> str:

@@ -19,7 +19,7 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "attrs_inline"
 myst_heading_anchors = 6
 # nbdev's anchors are the heading lower-cased (`#s3pot.forward`): the same slugs let its symbol links resolve.
 myst_heading_slug_func = "s3pot_docs.nbdev_slug"
-suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "misc.highlighting_failure", "config.cache", "myst.xref_missing"]
+suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "misc.highlighting_failure", "config.cache"]
 
 
 html_theme = "sphinx_book_theme"
