@@ -10,7 +10,7 @@ order by its number (`SECTIONS`); names starting with `_` are scratch and skippe
 """
 from __future__ import annotations
 
-import argparse, json, os, re, shutil, subprocess, sys, time
+import argparse, configparser, json, os, re, shutil, subprocess, sys, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NBS, OUT, RUNS = ROOT/"nbs", ROOT/"_docs", ROOT/"data"/"runs"
 WORK = ROOT/"_proc"          # git-ignored: Sphinx's sources in pages/, its build in html/ (moved to _docs/ when done)
 PROC = WORK/"pages"
-DOC_URL = "https://s3pot.github.io/s3pot/"  # settings.ini doc_host + doc_baseurl: where nbdev's links point
+_cfg = configparser.ConfigParser(); _cfg.read(ROOT/"settings.ini")
+DOC_URL = _cfg.get("DEFAULT", "doc_host", fallback="") + _cfg.get("DEFAULT", "doc_baseurl", fallback="") + "/"  # nbdev's links
 
 # The design's order (DESIGN.md §1): (sidebar caption, inclusive ranges of notebook numbers, in reading order).
 SECTIONS = [
@@ -118,11 +119,11 @@ def show_doc_md(md: str) -> str:
 
 
 def _relink(text: str, pages: set[str]) -> str:
-    "nbdev's absolute doc links (`DOC_URL` + `enhance.html#anchor`) → MyST links to the page, for pages of this site."
+    "nbdev's absolute doc links (`DOC_URL` + `enhance.html#anchor`) → MyST links to the page; plain text if no such page."
     def sub(m):
-        page, anchor = m.group(1), m.group(2) or ""
-        return f"({page}.ipynb{anchor})" if page in pages else f"({DOC_URL}{page}.html{anchor})"
-    return re.sub(r"\(" + re.escape(DOC_URL) + r"([\w-]+)\.html(#[^)\s]*)?\)", sub, text)
+        label, page, anchor = m.group(1), m.group(2), m.group(3) or ""
+        return f"[{label}]({page}.ipynb{anchor})" if page in pages else label
+    return re.sub(r"\[([^\]]*)\]\(" + re.escape(DOC_URL) + r"([\w-]+)\.html(#[^)\s]*)?\)", sub, text)
 
 
 def _fix_anchors(pages: list[str]):
@@ -174,7 +175,7 @@ def to_myst(nb, pages: set[str]):
             o = {k: v for k, v in o.items() if k in ("output_type", "name", "text", "data", "metadata", "ename", "evalue", "traceback", "execution_count")}
             if "text" in o and isinstance(o["text"], list): o["text"] = "".join(o["text"])
             if "data" in o: o["data"] = {k: "".join(v) if isinstance(v, list) else v for k, v in o["data"].items()}
-            o.setdefault("metadata", {}) if o["output_type"] in ("display_data", "execute_result") else None
+            if o["output_type"] in ("display_data", "execute_result"): o.setdefault("metadata", {})
             outputs.append(new_output(**o))
         cell = new_code_cell(src, outputs=outputs)
         if tags: cell.metadata["tags"] = tags
