@@ -300,8 +300,6 @@ def prepare(execute: bool = True, workers: int = 2) -> list[str]:
             errors += [f"{Path(src).name}: {e}" for e in errs]
     _fix_anchors(pages)
     _finish_index(found["modules"])
-    subprocess.run([sys.executable, str(ROOT/"docs"/"method_figure.py"), str(PROC/"images"/"method_flow.png")], check=True)
-    shutil.copy(ROOT/"docs"/"method.md", PROC/"method.md")
     (PROC/"results.md").write_text(_results_page(found["stages"]))
     _copy_runs(found["stages"])
     return errors
@@ -326,10 +324,14 @@ def main(argv=None):
     t0 = time.time()
     print(f"preparing pages in {PROC.relative_to(ROOT)}/ ({'show_doc only' if a.no_exec else 'executing module notebooks'})")
     errors = [] if a.reuse and (PROC/"index.ipynb").is_file() else prepare(execute=not a.no_exec, workers=a.workers)
-    for f in ("conf.py", "_static", "_ext", "method.md"):  # the hand-written parts, fresh even with --reuse
+    for f in ("conf.py", "_static", "_ext"):  # the hand-written parts, fresh even with --reuse
         p = ROOT/"docs"/f
         if p.is_dir(): shutil.copytree(p, PROC/f, dirs_exist_ok=True)
         else: shutil.copy(p, PROC/f)
+    subprocess.run([sys.executable, str(ROOT/"docs"/"method_figure.py"), str(PROC/"images"/"method_flow.png"),
+                    "--models", str(ROOT/"data"/"models"), "--caption", str(WORK/"method_flow.md")], check=True)
+    caption = (WORK/"method_flow.md").read_text().strip()  # which models drew the picture, from method_figure.py
+    (PROC/"method.md").write_text((ROOT/"docs"/"method.md").read_text().replace("FLOW_CAPTION", caption))
     t1 = time.time()
     html = WORK/"html"  # myst-nb writes beside the output folder (jupyter_execute/): keep that inside WORK
     if html.exists(): shutil.rmtree(html)
