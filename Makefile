@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODEPS := $(shell sed -n 's/^nodeps_requirements *= *//p' settings.ini)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: repro test env readme browser foundation
+.PHONY: repro test env readme browser foundation docs
 env: $(STAMP)
 
 # Re-install whenever the dependency pins change.
@@ -31,6 +31,11 @@ test: $(STAMP) browser
 readme: $(STAMP)
 	rm -rf README_files
 	jupyter nbconvert --log-level WARN --to markdown --no-input --execute nbs/index.ipynb --output-dir . --output README
+
+# The documentation site in _docs/ (open _docs/index.html): every notebook through nbdev's processors, the module
+# notebooks executed as nbdev_test runs them, rendered by Sphinx + myst-nb. No Quarto. tests/test_docs.py reads it.
+docs: $(STAMP)
+	$(BIN)/python docs/build.py
 
 # The annotation tool's browser test drives Debian's chromium; install it when missing and allowed
 # (root on Debian). Without it that one test skips and says why.
