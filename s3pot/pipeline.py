@@ -101,10 +101,11 @@ def run_stage(notebook, output, parameters: dict | None = None, *, stream=None) 
     import papermill as pm
     stream, t0 = stream or sys.stderr, time.perf_counter()
     out = out_path(output, Path(notebook).name)
+    name = Path(notebook).stem if out.stem == Path(notebook).stem else f"{Path(notebook).stem}:{out.stem}"  # a matrix item
     try: pm.execute_notebook(str(notebook), str(out), parameters=parameters or {}, kernel_name="python3", language="python",
-                             progress_bar=dict(file=stream, desc=Path(notebook).stem, mininterval=2))
+                             progress_bar=dict(file=stream, desc=name, mininterval=2))
     finally:
         seconds = time.perf_counter() - t0
         if out.is_file(): clean_progress(out)
-        print(f"stage {Path(notebook).stem}: {seconds / 60:.1f} min wall time", file=stream, flush=True)
+        print(f"stage {name}: {seconds / 60:.1f} min wall time", file=stream, flush=True)
     return seconds
