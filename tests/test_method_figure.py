@@ -21,7 +21,7 @@ def tiny_models(folder: Path, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     sam = build_tiny_sam(image_size=64, embed_dim=32, depth=2, num_heads=2, window_size=4, global_attn_indexes=(1,),
                          out_chans=32, decoder_heads=4, decoder_mlp_dim=64, iou_head_hidden_dim=32)
-    save_sam(sam, folder/"sam_tiny")
+    save_sam(sam, folder/"sam")
     parser = build_parser(variant="tiny", size=64, seed=seed)
     with torch.no_grad(): parser.head.bias[1] += 2.0  # lean towards "skin", so that a random parser still sees a face region
     save_parser(parser, folder/"parser")
