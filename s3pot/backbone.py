@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 from .data.pretrain import pretrain_sample, pretrain_stream
 from .data.scenes import render_scene, scene_seed
 from .data.synth import render_face
-from .encoder import build_foundation_sam
+from .encoder import build_foundation_sam, sam_with_encoder
 from .images import atomic_dir
 
 # %% auto #0
@@ -55,17 +55,12 @@ def build_tiny_sam(*, image_size: int = 256, patch_size: int = 16, embed_dim: in
     if any(not 0 <= i < depth for i in global_attn_indexes):
         raise ValueError(f"global_attn_indexes {tuple(global_attn_indexes)} must lie in [0, depth={depth})")
     grid = image_size // patch_size
-    sam = Sam(
-        image_encoder=ImageEncoderViT(
-            img_size=image_size, patch_size=patch_size, embed_dim=embed_dim, depth=depth, num_heads=num_heads,
-            mlp_ratio=mlp_ratio, out_chans=out_chans, qkv_bias=True, norm_layer=partial(nn.LayerNorm, eps=1e-6),
-            use_rel_pos=True, window_size=window_size, global_attn_indexes=tuple(global_attn_indexes)),
-        prompt_encoder=PromptEncoder(embed_dim=out_chans, image_embedding_size=(grid, grid),
-                                     input_image_size=(image_size, image_size), mask_in_chans=mask_in_chans),
-        mask_decoder=MaskDecoder(
-            num_multimask_outputs=3, transformer_dim=out_chans, iou_head_depth=3, iou_head_hidden_dim=iou_head_hidden_dim,
-            transformer=TwoWayTransformer(depth=decoder_depth, embedding_dim=out_chans, mlp_dim=decoder_mlp_dim,
-                                          num_heads=decoder_heads)))
+    encoder = ImageEncoderViT(
+        img_size=image_size, patch_size=patch_size, embed_dim=embed_dim, depth=depth, num_heads=num_heads,
+        mlp_ratio=mlp_ratio, out_chans=out_chans, qkv_bias=True, norm_layer=partial(nn.LayerNorm, eps=1e-6),
+        use_rel_pos=True, window_size=window_size, global_attn_indexes=tuple(global_attn_indexes))
+    sam = sam_with_encoder(encoder, grid=grid, out_chans=out_chans, decoder_depth=decoder_depth, decoder_heads=decoder_heads,
+                           decoder_mlp_dim=decoder_mlp_dim, mask_in_chans=mask_in_chans, iou_head_hidden_dim=iou_head_hidden_dim)
     _init_decoder_attention(sam.mask_decoder.transformer)
     sam.s3pot_config = {"kind": "tiny", "arch": arch}  # what save_sam writes to config.json
     return sam.eval()
@@ -433,10 +428,7 @@ PRETRAIN_SOURCES = ("scenes", "foundation")
 
 def _render_item(source: str, seed: int, index: int, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Training item `index`: image, instance masks (K, H, W) and their sampling weights (K,)."
-    if source == "scenes":
-        img, masks = render_scene(scene_seed("train", seed, index), size=size)
-        return img, masks, np.ones(len(masks))
-    return pretrain_stream(seed, index, size=size)
+    return pretrain_sample("scene", seed, index, size=size) if source == "scenes" else pretrain_stream(seed, index, size=size)
 
 def _scene_batch(seed: int, step: int, batch_size: int, size: int, pool: int | None, cache: dict, source: str = "scenes") -> list:
     "Items (image, masks, weights) of one step; with `pool`, the same `pool` items are cycled (and kept in `cache`)."
@@ -461,7 +453,6 @@ def _pick_masks(items: list, g: torch.Generator, masks_per_image: int) -> tuple[
 def _train_step(bb: SamBackbone, items: list, g: torch.Generator, *, masks_per_image: int, clicks: int,
                 box_prob: float, focal_weight: float = 20.0, prompts: str = "clicks", max_points: int = 16) -> tuple[torch.Tensor, dict]:
     "The loss of one interactive training step and its parts; `prompts` 'clicks' (a point or a box) or 'rich' (`sample_prompts`)."
-    items = [it if len(it) == 3 else (*it, np.ones(len(it[1]))) for it in items]
     items = [it for it in items if len(it[1])]
     gts, index = _pick_masks(items, g, masks_per_image)
     size, dev = tuple(gts.shape[-2:]), bb.sam.device  # prompts are drawn on the CPU, the model runs where it lives

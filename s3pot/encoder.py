@@ -11,7 +11,7 @@ from segment_anything.modeling import MaskDecoder, PromptEncoder, Sam, TwoWayTra
 from torch import nn
 
 # %% auto #0
-__all__ = ['LayerNorm2d', 'ConvBlock', 'AttentionBlock', 'FoundationEncoder', 'build_foundation_sam']
+__all__ = ['LayerNorm2d', 'ConvBlock', 'AttentionBlock', 'FoundationEncoder', 'sam_with_encoder', 'build_foundation_sam']
 
 # %% ../nbs/10a_encoder.ipynb #ea2c0626
 class LayerNorm2d(nn.Module):
@@ -83,6 +83,18 @@ class FoundationEncoder(nn.Module):
         return self.neck(fused)
 
 # %% ../nbs/10a_encoder.ipynb #ad183007
+def sam_with_encoder(encoder: nn.Module, *, grid: int, out_chans: int, decoder_depth: int = 2, decoder_heads: int = 8,
+                     decoder_mlp_dim: int = 512, mask_in_chans: int = 16, iou_head_hidden_dim: int = 256) -> Sam:
+    "A `Sam` of segment_anything's own prompt encoder and mask decoder on `encoder` (its `img_size` px → a grid×grid embedding)."
+    size = encoder.img_size
+    return Sam(image_encoder=encoder,
+               prompt_encoder=PromptEncoder(embed_dim=out_chans, image_embedding_size=(grid, grid),
+                                            input_image_size=(size, size), mask_in_chans=mask_in_chans),
+               mask_decoder=MaskDecoder(
+                   num_multimask_outputs=3, transformer_dim=out_chans, iou_head_depth=3, iou_head_hidden_dim=iou_head_hidden_dim,
+                   transformer=TwoWayTransformer(depth=decoder_depth, embedding_dim=out_chans, mlp_dim=decoder_mlp_dim,
+                                                 num_heads=decoder_heads)))
+
 def build_foundation_sam(*, image_size: int = 256, dims: tuple[int, int, int] = (48, 96, 192), depths: tuple[int, int, int] = (2, 3, 4),
                          attention_blocks: int = 2, heads: int = 8, out_chans: int = 128, decoder_depth: int = 2,
                          decoder_heads: int = 8, decoder_mlp_dim: int = 512, mask_in_chans: int = 16,
@@ -91,15 +103,10 @@ def build_foundation_sam(*, image_size: int = 256, dims: tuple[int, int, int] = 
     arch = {k: list(v) if isinstance(v, tuple) else v for k, v in locals().items()}
     if out_chans % 8 or (out_chans // 2) % decoder_heads:
         raise ValueError(f"out_chans {out_chans} must be a multiple of 8 with out_chans/2 divisible by decoder_heads {decoder_heads}")
-    grid = image_size // 8
-    sam = Sam(
-        image_encoder=FoundationEncoder(img_size=image_size, dims=tuple(dims), depths=tuple(depths),
-                                        attention_blocks=attention_blocks, heads=heads, out_chans=out_chans),
-        prompt_encoder=PromptEncoder(embed_dim=out_chans, image_embedding_size=(grid, grid),
-                                     input_image_size=(image_size, image_size), mask_in_chans=mask_in_chans),
-        mask_decoder=MaskDecoder(
-            num_multimask_outputs=3, transformer_dim=out_chans, iou_head_depth=3, iou_head_hidden_dim=iou_head_hidden_dim,
-            transformer=TwoWayTransformer(depth=decoder_depth, embedding_dim=out_chans, mlp_dim=decoder_mlp_dim,
-                                          num_heads=decoder_heads)))
+    encoder = FoundationEncoder(img_size=image_size, dims=tuple(dims), depths=tuple(depths),
+                                attention_blocks=attention_blocks, heads=heads, out_chans=out_chans)
+    sam = sam_with_encoder(encoder, grid=image_size // 8, out_chans=out_chans, decoder_depth=decoder_depth,
+                           decoder_heads=decoder_heads, decoder_mlp_dim=decoder_mlp_dim, mask_in_chans=mask_in_chans,
+                           iou_head_hidden_dim=iou_head_hidden_dim)
     sam.s3pot_config = {"kind": "foundation", "arch": arch}
     return sam.eval()

@@ -26,8 +26,8 @@ from .images import atomic_dir, read_image, read_labels
 __all__ = ['N_PARSE', 'FLIP_LABELS', 'reference_unet_registry', 'REFERENCE_REGION', 'GENERATOR_CONFIG', 'CHECKPOINT',
            'reference_backends', 'parse_condition', 'hflip_sample', 'build_reference_unet', 'build_train_scheduler',
            'build_sample_scheduler', 'paste_region', 'blend_unchanged', 'ReferenceGenerator', 'save_generator',
-           'load_generator', 'load_clean_faces', 'train_generator', 'inpaint', 'ssim_map', 'region_scores',
-           'ControlNetReference', 'load_reference_generator']
+           'read_generator_config', 'load_generator', 'load_clean_faces', 'train_generator', 'inpaint', 'ssim_map',
+           'region_scores', 'ControlNetReference', 'load_reference_generator']
 
 # %% ../nbs/12_reference.ipynb #372ffb67
 N_PARSE = len(PARSE_LABELS)
@@ -194,13 +194,19 @@ def save_generator(generator: ReferenceGenerator, folder) -> Path:
         (tmp/GENERATOR_CONFIG).write_text(json.dumps(dict(backend="embedded", **generator.options), indent=2) + "\n")
     return folder
 
+def read_generator_config(folder: Path, writer: str) -> dict:
+    "The options in `folder`'s generator.json (without its 'backend'), or an error that names the file and `writer`."
+    cfg_path = folder/GENERATOR_CONFIG
+    if not cfg_path.is_file(): raise FileNotFoundError(f"{cfg_path}: not found; is {folder} a folder written by {writer}?")
+    try: cfg = json.loads(cfg_path.read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{cfg_path}: not valid JSON ({e})") from e
+    cfg.pop("backend", None)
+    return cfg
+
 def load_generator(folder, *, device: str | torch.device = "cpu", **options) -> ReferenceGenerator:
     "Load a `ReferenceGenerator` from a folder written by `save_generator`, naming any missing or damaged file."
     folder = Path(folder)
-    cfg_path = folder/GENERATOR_CONFIG
-    if not cfg_path.is_file(): raise FileNotFoundError(f"{cfg_path}: not found; is {folder} a folder written by save_generator?")
-    cfg = json.loads(cfg_path.read_text())
-    cfg.pop("backend", None)
+    cfg = read_generator_config(folder, "save_generator")
     weights = folder/"unet"/"diffusion_pytorch_model.safetensors"
     for p in (folder/"unet"/"config.json", weights, folder/"scheduler"/"scheduler_config.json"):
         if not p.is_file(): raise FileNotFoundError(f"{p}: missing from the generator folder {folder}")
