@@ -68,7 +68,7 @@ def predict_logits(model: S3POT, features: FeatureSplit, *, batch_size: int = 32
     out = []
     for start in tqdm(range(0, len(features), batch_size), desc="predict", disable=not progress):
         rows = features.rows(list(range(start, min(len(features), start + batch_size))))
-        out.append(model(rows["raw"], rows["ref"], rows["parse"])["logits"])
+        out.append(model(rows["raw"], rows["ref"], rows["parse"], rows["diff"])["logits"])
     return torch.cat(out) if out else torch.zeros(0, 1, 1, 1)
 
 def score(model: S3POT, logits: torch.Tensor, truth: SplitTruth, *, min_area: float = 0.01,

@@ -26,7 +26,7 @@ from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
 from .model import S3POT, load_s3pot, occlusion_masks
 from .parsing import PARSER_BACKENDS, FaceParser, face_region
-from .precompute import item_seed, parse_in_frame
+from .precompute import item_seed, parse_in_frame, pixel_contrast
 from .reference import load_reference_generator
 
 # %% auto #0
@@ -309,7 +309,8 @@ class OcclusionSegmenter:
         clock("reference")
         raw_emb, ref_emb = self.backbone.encode(torch.cat([x, ref])).chunk(2)
         clock("encode")
-        with _stage_hooks(self.model, clock): out = self.model(raw_emb, ref_emb, parse_low)
+        diff = pixel_contrast(x, ref, self.backbone)
+        with _stage_hooks(self.model, clock): out = self.model(raw_emb, ref_emb, parse_low, diff)
         clock("decoder")
         with warnings.catch_warnings():  # an empty face region is reported per image below
             warnings.simplefilter("ignore", UserWarning)

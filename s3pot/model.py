@@ -17,11 +17,12 @@ import torch.nn.functional as F
 from .backbone import SamBackbone
 from .enhance import FeatureEnhancer, decoder_pass
 from .parsing import FACE_REGION_EXCLUDE, REGION_KINDS, search_region
-from .prompts import Candidates, PromptScreen, build_candidates, select_top
+from .prompts import Candidates, PromptScreen, build_candidates, contrast_candidates, local_similarity, robust_z, select_top
 
 # %% auto #0
-__all__ = ['TARGETS', 'HEAD_WEIGHTS', 'HEAD_CONFIG', 'region_tokens', 'S3POT', 'remove_small', 'clean_masks', 'occlusion_scores',
-           'occlusion_masks', 'head_state', 'save_s3pot', 'load_s3pot']
+__all__ = ['TARGETS', 'CUES', 'CONTRASTS', 'MASK_PROMPTS', 'HEAD_WEIGHTS', 'HEAD_CONFIG', 'region_tokens', 'S3POT',
+           'remove_small', 'clean_masks', 'occlusion_scores', 'occlusion_masks', 'head_state', 'save_s3pot',
+           'load_s3pot']
 
 # %% ../nbs/23_model.ipynb #4de16dc8
 TARGETS = ("visible", "occlusion")
@@ -39,18 +40,22 @@ def _own_decoder(backbone: SamBackbone) -> SamBackbone:
     sam.mask_decoder = copy.deepcopy(backbone.sam.mask_decoder).requires_grad_(True)
     return SamBackbone(sam)
 
+CUES, CONTRASTS, MASK_PROMPTS = ("match", "contrast"), ("tokens", "pixels", "both"), ("none", "contrast")
+
 class S3POT(nn.Module):
-    "S³POT on cached features: raw and reference embeddings (B, C, h, w) + parse maps (B, 4h, 4w) → mask logits (B, 1, 4h, 4w)."
+    "S³POT on cached features: raw and reference embeddings (B, C, h, w), parse maps and pixel contrast (B, 4h, 4w) → mask logits (B, 1, 4h, 4w)."
     def __init__(self, backbone: SamBackbone, *, fe_mode: str = "sam", k_init: int = 1, threshold: float | None = None,
                  matching: str = "greedy", screening: bool = True, k_pos: int = 8, k_neg: int = 8, target: str = "visible",
                  decode_on: str = "enhanced", train_decoder: bool = False, heads: int = 4,
                  exclude: Sequence[str] = FACE_REGION_EXCLUDE, region: str = "amodal", region_dilate: float = 0.0,
-                 seed: int = 0):
+                 cue: str = "match", contrast: str = "tokens", window: int = 0, z_neg: float = 2.5, z_pos: float = 0.0,
+                 mask_prompt: str = "none", prompt_scale: float = 2.0, seed: int = 0):
         super().__init__()
-        if target not in TARGETS: raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
-        if region not in REGION_KINDS: raise ValueError(f"region must be one of {REGION_KINDS}, got {region!r}")
-        if decode_on not in ("enhanced", "raw"): raise ValueError(f"decode_on must be 'enhanced' or 'raw', got {decode_on!r}")
+        for name, value, allowed in (("target", target, TARGETS), ("region", region, REGION_KINDS), ("decode_on", decode_on, ("enhanced", "raw")),
+                                     ("cue", cue, CUES), ("contrast", contrast, CONTRASTS), ("mask_prompt", mask_prompt, MASK_PROMPTS)):
+            if value not in allowed: raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
         if k_pos < 1 or k_neg < 0: raise ValueError(f"keep at least one positive (k_pos={k_pos}) and k_neg ≥ 0 (k_neg={k_neg})")
+        if z_pos >= z_neg: raise ValueError(f"z_pos ({z_pos}) must lie below z_neg ({z_neg})")
         backbone.requires_grad_(False).eval()
         if train_decoder: backbone = _own_decoder(backbone)
         self.backbone = backbone
@@ -58,8 +63,16 @@ class S3POT(nn.Module):
         self.screen = PromptScreen(backbone.embed_dim, heads=heads) if screening else None
         self.config = dict(fe_mode=fe_mode, k_init=k_init, threshold=threshold, matching=matching, screening=screening,
                            k_pos=k_pos, k_neg=k_neg, target=target, decode_on=decode_on, train_decoder=train_decoder,
-                           heads=heads, exclude=list(exclude), region=region, region_dilate=region_dilate, seed=seed)
+                           heads=heads, exclude=list(exclude), region=region, region_dilate=region_dilate, cue=cue,
+                           contrast=contrast, window=window, z_neg=z_neg, z_pos=z_pos, mask_prompt=mask_prompt,
+                           prompt_scale=prompt_scale, seed=seed)
         self.generator = torch.Generator().manual_seed(seed)  # the random-matching ablation only
+
+    @property
+    def reads_pixels(self) -> bool:
+        "Whether `forward` needs the pixel contrast `diff`."
+        c = self.config
+        return c["contrast"] != "tokens" and (c["cue"] == "contrast" or c["mask_prompt"] == "contrast")
 
     def train(self, mode: bool = True):
         super().train(mode)
@@ -72,36 +85,63 @@ class S3POT(nn.Module):
         return search_region(parse, kind=c["region"], exclude=c["exclude"], dilate=c["region_dilate"])
 
     def candidates(self, fe: dict) -> Candidates:
-        "PS candidates from FE's outputs."
+        "PS candidates from FE's outputs, by the paper's greedy matching (`cue='match'`)."
         c = self.config
         return build_candidates(fe["raw_enh"], fe["ref_enh"], fe["region"], fe["sim"], image_size=self.backbone.image_size,
                                 threshold=c["threshold"], matching=c["matching"], generator=self.generator)
+
+    def contrast_z(self, raw: torch.Tensor, ref: torch.Tensor, diff: torch.Tensor | None, region: torch.Tensor,
+                   region_px: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Per-image robust z of the chosen contrast: per token (B, h, w) over `region`, and per pixel (B, 4h, 4w) over `region_px`."
+        c, tok, px = self.config, [], []
+        if c["contrast"] in ("tokens", "both"):
+            z = robust_z(1 - local_similarity(raw, ref, window=c["window"]), region)
+            tok.append(z); px.append(F.interpolate(z[:, None], size=tuple(region_px.shape[-2:]), mode="bilinear", align_corners=False)[:, 0])
+        if c["contrast"] in ("pixels", "both"):
+            if diff is None: raise ValueError("this S3POT reads the pixel contrast: pass diff (B, 4h, 4w), e.g. FeatureSplit.rows()['diff']")
+            tok.append(robust_z(F.adaptive_avg_pool2d(diff[:, None].float(), tuple(region.shape[-2:]))[:, 0], region))
+            px.append(robust_z(diff.float(), region_px))
+        return sum(tok) / len(tok), sum(px) / len(px)
+
+    def mask_prompt_embedding(self, z_px: torch.Tensor, region_px: torch.Tensor) -> torch.Tensor:
+        "SAM's dense prompt (B, C, h, w) from the pixel contrast z (B, 4h, 4w): mask logits as SAM was pretrained to read them (±8)."
+        c = self.config
+        occ = (c["prompt_scale"] * (z_px - c["z_neg"])).clamp(-8, 8)
+        logits = (occ if c["target"] == "occlusion" else -occ).masked_fill(~region_px, -8.0)
+        return self.backbone.sam.prompt_encoder._embed_masks(logits[:, None])
 
     def decoder_labels(self, labels: torch.Tensor) -> torch.Tensor:
         "Candidate labels (1 visible, 0 occlusion, -1 padding) in the decoder's polarity."
         return labels if self.config["target"] == "visible" else torch.where(labels >= 0, 1 - labels, labels)
 
-    def forward(self, raw: torch.Tensor, ref: torch.Tensor, parse: torch.Tensor) -> dict:
+    def forward(self, raw: torch.Tensor, ref: torch.Tensor, parse: torch.Tensor, diff: torch.Tensor | None = None) -> dict:
         "Dict: logits (B, 1, 4h, 4w) of the target class, candidates, keep (B, K) indices (-1 none), scores (B, N), and FE's outputs."
+        c = self.config
         fe = self.enhancer(raw, ref, parse)
-        fe["region"] = region_tokens(self.search_region(parse), self.backbone.grid)  # PS's candidates: the search region's tokens
-        cand = self.candidates(fe)
+        region_px = self.search_region(parse)
+        fe["region"] = region_tokens(region_px, self.backbone.grid)  # PS's candidates: the search region's tokens
+        if c["cue"] == "contrast" or c["mask_prompt"] == "contrast":
+            fe["z"], z_px = self.contrast_z(raw, ref, diff, fe["region"], region_px)
+        cand = self.candidates(fe) if c["cue"] == "match" else contrast_candidates(
+            fe["z"], fe["region"], image_size=self.backbone.image_size, z_neg=c["z_neg"], z_pos=c["z_pos"])
         labels = self.decoder_labels(cand.labels)
         sparse = self.backbone.sam.prompt_encoder(points=(cand.points, labels), boxes=None, masks=None)[0]
         prompts, pad_point = sparse[:, :-1], sparse[:, -1:]
         if self.screen is not None:
-            prompts, scores = self.screen(prompts, cand.labels, cand.cues)
-            keep = select_top(scores, cand.labels, k_pos=self.config["k_pos"], k_neg=self.config["k_neg"])
-        else:  # the ablation without screening: every candidate, as SAM's own embeddings
-            scores = PromptScreen.prior(cand.labels, cand.cues).masked_fill(~cand.valid, float("-inf"))
+            scores = self.screen(prompts, cand.labels, cand.cues, cand.prior)
+            keep = select_top(scores, cand.labels, k_pos=c["k_pos"], k_neg=c["k_neg"])
+        else:  # the ablation without screening: every candidate goes to the decoder
+            scores = cand.prior
             keep = torch.where(cand.valid, torch.arange(cand.labels.shape[1], device=raw.device), -1)
         chosen = prompts.gather(1, keep.clamp(min=0)[..., None].expand(-1, -1, prompts.shape[-1]))
+        # straight-through gate: 1 in the forward pass, the score's sigmoid in the backward pass
         gate = torch.sigmoid(scores.gather(1, keep.clamp(min=0)).clamp(min=-30))
         chosen = chosen * (1 + gate - gate.detach())[..., None]
         not_a_point = self.backbone.sam.prompt_encoder.not_a_point_embed.weight
         chosen = torch.where((keep >= 0)[..., None], chosen, not_a_point)
-        feats = fe["raw_enh"] if self.config["decode_on"] == "enhanced" else raw
-        masks, iou, _ = decoder_pass(self.backbone, feats, torch.cat([chosen, pad_point], 1))
+        dense = self.mask_prompt_embedding(z_px, region_px) if c["mask_prompt"] == "contrast" else None
+        feats = fe["raw_enh"] if c["decode_on"] == "enhanced" else raw
+        masks, iou, _ = decoder_pass(self.backbone, feats, torch.cat([chosen, pad_point], 1), dense)
         return dict(logits=masks[:, :1], iou=iou[:, :1], candidates=cand, labels=labels, keep=keep, scores=scores, **fe)
 
     def trainable_parameters(self) -> list[nn.Parameter]:

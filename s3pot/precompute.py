@@ -23,8 +23,8 @@ from .distributed import barrier, rank_world, shard_range
 from .images import atomic_dir, read_image, read_labels, write_png
 
 # %% auto #0
-__all__ = ['REFERENCES', 'FEATURES_META', 'item_seed', 'generate_references', 'parse_in_frame', 'encode_features', 'FeatureSplit',
-           'load_features']
+__all__ = ['REFERENCES', 'FEATURES_META', 'ARRAYS', 'item_seed', 'generate_references', 'parse_in_frame', 'pixel_contrast',
+           'encode_features', 'FeatureSplit', 'load_features']
 
 # %% ../nbs/13_precompute.ipynb #5d7168a6
 def item_seed(id: str, seed: int = 0) -> int:
@@ -91,6 +91,19 @@ def parse_in_frame(parse: torch.Tensor, backbone: SamBackbone) -> torch.Tensor:
     g = 4 * backbone.grid[0]
     return F.interpolate(x, (g, g), mode="nearest-exact")[:, 0].to(torch.uint8)
 
+# %% ../nbs/13_precompute.ipynb #9363c9aa
+def pixel_contrast(images: torch.Tensor, references: torch.Tensor, backbone: SamBackbone) -> torch.Tensor:
+    "Mean absolute RGB difference (B, 4h, 4w) of images and references (B, 3, H, W) in [0, 1], in the encoder's frame (padding 0)."
+    if images.ndim != 4 or images.shape != references.shape:
+        raise ValueError(f"images and references must both be (B, 3, H, W), got {tuple(images.shape)} and {tuple(references.shape)}")
+    d = (images.float() - references.float()).abs().mean(1, keepdim=True)
+    h, w = backbone.resized_size(d.shape[-2:])
+    d = F.interpolate(d, (h, w), mode="bilinear", align_corners=False, antialias=True)
+    s = backbone.image_size
+    d = F.pad(d, (0, s - w, 0, s - h))
+    g = 4 * backbone.grid[0]
+    return F.adaptive_avg_pool2d(d, (g, g))[:, 0]
+
 # %% ../nbs/13_precompute.ipynb #d5e67182
 FEATURES_META = "features.json"
 
@@ -115,15 +128,19 @@ class _Pairs(Dataset):
 
 def _meta(backbone: SamBackbone, dtype: torch.dtype) -> dict:
     return dict(kind=getattr(backbone.sam, "s3pot_config", {}).get("kind", "sam"), image_size=backbone.image_size,
-                embed_dim=backbone.embed_dim, grid=list(backbone.grid), dtype=str(dtype).removeprefix("torch."))
+                embed_dim=backbone.embed_dim, grid=list(backbone.grid), dtype=str(dtype).removeprefix("torch."),
+                contrast="rgb_l1")  # what diff.npy holds: a cache from before it existed is encoded again
 
 # %% ../nbs/13_precompute.ipynb #ecc758d5
-def _new_arrays(d: Path, n: int, meta: dict, backbone: SamBackbone) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    "Empty raw, ref (n, C, h, w) and parse (n, 4h, 4w) memory maps in folder `d`."
+ARRAYS = ("raw", "ref", "parse", "diff")
+
+def _new_arrays(d: Path, n: int, meta: dict, backbone: SamBackbone) -> tuple[np.ndarray, ...]:
+    "Empty raw, ref (n, C, h, w), parse and diff (n, 4h, 4w) memory maps in folder `d`."
     (h, w), c, dtype = backbone.grid, backbone.embed_dim, np.dtype(meta["dtype"])
     return (np.lib.format.open_memmap(d/"raw.npy", "w+", dtype, (n, c, h, w)),
             np.lib.format.open_memmap(d/"ref.npy", "w+", dtype, (n, c, h, w)),
-            np.lib.format.open_memmap(d/"parse.npy", "w+", np.uint8, (n, 4 * h, 4 * w)))
+            np.lib.format.open_memmap(d/"parse.npy", "w+", np.uint8, (n, 4 * h, 4 * w)),
+            np.lib.format.open_memmap(d/"diff.npy", "w+", np.float16, (n, 4 * h, 4 * w)))
 
 def _finish(d: Path, arrays, meta: dict, ids: list[str]) -> None:
     for a in arrays: a.flush()
@@ -138,7 +155,7 @@ def _encode_rows(pairs: _Pairs, rows: range, d: Path, *, backbone: SamBackbone, 
     "Encode `rows` of `pairs` into the folder `d`."
     ids, dtype = list(pairs.ds.frame["id"][rows.start:rows.stop]), getattr(torch, meta["dtype"])
     device = next(backbone.parameters()).device
-    raw, ref, parse = arrays = _new_arrays(d, len(ids), meta, backbone)
+    raw, ref, parse, diff = arrays = _new_arrays(d, len(ids), meta, backbone)
     i = 0
     for batch in tqdm(DataLoader(Subset(pairs, rows), batch_size=batch_size, num_workers=workers),
                       desc=desc, unit="batch", disable=not progress or not ids):
@@ -146,6 +163,7 @@ def _encode_rows(pairs: _Pairs, rows: range, d: Path, *, backbone: SamBackbone, 
         raw[i:i + n] = backbone.encode(batch["image"].to(device)).to(dtype).cpu().numpy()
         ref[i:i + n] = backbone.encode(batch["reference"].to(device)).to(dtype).cpu().numpy()
         parse[i:i + n] = parse_in_frame(batch["parse"], backbone).numpy()
+        diff[i:i + n] = pixel_contrast(batch["image"], batch["reference"], backbone).numpy()
         i += n
     _finish(d, arrays, meta, ids)
 
@@ -153,7 +171,7 @@ def _merge(shards: list[Path], d: Path, *, backbone: SamBackbone, meta: dict, id
     "Concatenate finished shard folders, in rank order, into the folder `d`."
     arrays, i = _new_arrays(d, len(ids), meta, backbone), 0
     for shard in shards:
-        parts = [np.load(shard/f"{name}.npy", mmap_mode="r") for name in ("raw", "ref", "parse")]
+        parts = [np.load(shard/f"{name}.npy", mmap_mode="r") for name in ARRAYS]
         for a, part in zip(arrays, parts): a[i:i + len(part)] = part
         i += len(parts[0])
     _finish(d, arrays, meta, ids)
@@ -193,34 +211,37 @@ def encode_features(dataset_root, references_root, out, *, backbone: SamBackbone
 # %% ../nbs/13_precompute.ipynb #4657195c
 @dataclass
 class FeatureSplit:
-    "Cached features of one split: `raw`, `ref` (N, C, h, w), `parse` (N, 4h, 4w) memory-mapped, `ids` their sample ids."
+    "Cached features of one split: `raw`, `ref` (N, C, h, w), `parse` and `diff` (N, 4h, 4w) memory-mapped, `ids` their sample ids."
     ids: list[str]
     raw: np.ndarray
     ref: np.ndarray
     parse: np.ndarray
+    diff: np.ndarray
     meta: dict
 
     def __len__(self): return len(self.ids)
 
     def rows(self, index) -> dict[str, torch.Tensor]:
-        "Rows `index` (int, slice or sequence) as tensors: raw, ref float32 (n, C, h, w), parse long (n, 4h, 4w)."
+        "Rows `index` (int, slice or sequence) as tensors: raw, ref float32 (n, C, h, w), parse long and diff float32 (n, 4h, 4w)."
         index = [index] if isinstance(index, int) else index
         return dict(raw=torch.from_numpy(np.asarray(self.raw[index], np.float32)),
                     ref=torch.from_numpy(np.asarray(self.ref[index], np.float32)),
-                    parse=torch.from_numpy(np.asarray(self.parse[index])).long())
+                    parse=torch.from_numpy(np.asarray(self.parse[index])).long(),
+                    diff=torch.from_numpy(np.asarray(self.diff[index], np.float32)))
 
 def load_features(root, split: str) -> FeatureSplit:
     "Open the cached features of `split` under `root` (written by `encode_features`)."
     root, folder = Path(root), Path(root)/split
-    for name in (FEATURES_META, "ids.txt", "raw.npy", "ref.npy", "parse.npy"):
+    for name in (FEATURES_META, "ids.txt", *(f"{a}.npy" for a in ARRAYS)):
         if not (folder/name).is_file(): raise FileNotFoundError(f"{folder/name}: missing; run the features stage (encode_features) first")
     meta = json.loads((folder/FEATURES_META).read_text())
     ids = (folder/"ids.txt").read_text().split("\n") if (folder/"ids.txt").stat().st_size else []
-    raw, ref, parse = (np.load(folder/f"{k}.npy", mmap_mode="r") for k in ("raw", "ref", "parse"))
+    raw, ref, parse, diff = (np.load(folder/f"{k}.npy", mmap_mode="r") for k in ARRAYS)
     if meta.get("ids") != ids: raise ValueError(f"{folder}: ids.txt and {FEATURES_META} disagree; the split was written by two runs")
     want = (len(ids), meta["embed_dim"], *meta["grid"])
     for name, a in (("raw", raw), ("ref", ref)):
         if a.shape != want: raise ValueError(f"{folder/name}.npy: shape {a.shape}, expected {want} (ids.txt and {FEATURES_META})")
-    if parse.shape != (len(ids), 4 * meta["grid"][0], 4 * meta["grid"][1]):
-        raise ValueError(f"{folder}/parse.npy: shape {parse.shape} does not fit {len(ids)} samples on a {meta['grid']} grid")
-    return FeatureSplit(ids, raw, ref, parse, meta)
+    for name, a in (("parse", parse), ("diff", diff)):
+        if a.shape != (len(ids), 4 * meta["grid"][0], 4 * meta["grid"][1]):
+            raise ValueError(f"{folder}/{name}.npy: shape {a.shape} does not fit {len(ids)} samples on a {meta['grid']} grid")
+    return FeatureSplit(ids, raw, ref, parse, diff, meta)

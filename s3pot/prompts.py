@@ -14,7 +14,7 @@ from .enhance import token_centres
 
 # %% auto #0
 __all__ = ['MATCHERS', 'greedy_match', 'greedy_match_sorted', 'random_match', 'otsu_threshold', 'Candidates', 'build_candidates',
-           'PromptScreen', 'select_top']
+           'local_similarity', 'robust_z', 'contrast_candidates', 'PromptScreen', 'select_top']
 
 # %% ../nbs/21_prompts.ipynb #41eefe2c
 def greedy_match(sim: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -68,12 +68,13 @@ def otsu_threshold(values: torch.Tensor, *, bins: int = 64) -> float:
 # %% ../nbs/21_prompts.ipynb #9915423f
 @dataclass
 class Candidates:
-    "Point candidates of a batch, padded: points (B, N, 2) px, labels (B, N) 1 visible / 0 occlusion / -1 padding, tokens (B, N), cues (B, N, 2)."
+    "Point candidates of a batch, padded: points (B, N, 2) px, labels (B, N) 1 visible / 0 occlusion / -1 padding, tokens (B, N), cues (B, N, 2), prior (B, N)."
     points: torch.Tensor
     labels: torch.Tensor
     tokens: torch.Tensor
     cues: torch.Tensor
     thresholds: torch.Tensor
+    prior: torch.Tensor   # the label-free ranking within each label, higher = more confident; -inf on padding
 
     @property
     def valid(self) -> torch.Tensor: return self.labels >= 0
@@ -115,29 +116,64 @@ def build_candidates(raw: torch.Tensor, ref: torch.Tensor, region: torch.Tensor,
     for i, (tok, label, cue, _) in enumerate(per_image):
         k = len(tok)
         points[i, :k], labels[i, :k], tokens[i, :k], cues[i, :k] = centres[tok], label, tok, cue
-    return Candidates(points, labels, tokens, cues, torch.tensor([t for *_, t in per_image]))
+    # the untrained ranking: positives by match similarity, negatives by low same-position similarity
+    prior = torch.where(labels == 1, cues[..., 0], -cues[..., 1]).masked_fill(labels < 0, float("-inf"))
+    return Candidates(points, labels, tokens, cues, torch.tensor([t for *_, t in per_image]), prior)
+
+# %% ../nbs/21_prompts.ipynb #1ba8cf1e
+def local_similarity(raw: torch.Tensor, ref: torch.Tensor, *, window: int = 0) -> torch.Tensor:
+    "Cosine (B, h, w) of each raw token (B, C, h, w) with the most similar reference token within ±`window` tokens."
+    if raw.shape != ref.shape or raw.ndim != 4: raise ValueError(f"raw and reference must both be (B, C, h, w), got {tuple(raw.shape)} and {tuple(ref.shape)}")
+    if window < 0: raise ValueError(f"window must be ≥ 0, got {window}")
+    rn, fn = F.normalize(raw.float(), dim=1), F.normalize(ref.float(), dim=1)
+    if window == 0: return (rn * fn).sum(1)
+    b, c, h, w = raw.shape
+    k = 2 * window + 1
+    near = F.unfold(fn, k, padding=window).view(b, c, k * k, h, w)  # zero padding: similarity 0, never the best
+    return (rn[:, :, None] * near).sum(1).max(1).values
+
+def robust_z(values: torch.Tensor, region: torch.Tensor, *, eps: float = 1e-4) -> torch.Tensor:
+    "`values` (B, ...) as (v − median) / (1.4826 · MAD) over each image's `region` (B, ...) bool; 0 where an image has < 2 region entries."
+    if values.shape != region.shape: raise ValueError(f"values {tuple(values.shape)} and region {tuple(region.shape)} must match")
+    out = torch.zeros_like(values, dtype=torch.float32)
+    for i in range(len(values)):
+        v = values[i][region[i]].float()
+        if v.numel() < 2: continue
+        med = v.median()
+        out[i] = (values[i].float() - med) / (1.4826 * (v - med).abs().median() + eps)
+    return out
+
+def contrast_candidates(z: torch.Tensor, region: torch.Tensor, *, image_size: int, z_neg: float = 2.5, z_pos: float = 0.0,
+                        cues: torch.Tensor | None = None) -> Candidates:
+    "Candidates from per-token contrast z-scores (B, h, w) inside `region`: z ≥ z_neg occlusion (0), z ≤ z_pos visible (1), else none."
+    if z.shape != region.shape: raise ValueError(f"z {tuple(z.shape)} and region {tuple(region.shape)} must match")
+    if z_pos >= z_neg: raise ValueError(f"z_pos ({z_pos}) must lie below z_neg ({z_neg}): a token cannot be both")
+    b, h, w = z.shape
+    zf, inside = z.flatten(1), region.flatten(1)
+    labels = torch.full((b, h * w), -1, dtype=torch.long, device=z.device)
+    labels[inside & (zf >= z_neg)] = 0
+    labels[inside & (zf <= z_pos)] = 1
+    points = token_centres((h, w), image_size).to(z.device)[None].expand(b, -1, -1)
+    tokens = torch.arange(h * w, device=z.device)[None].expand(b, -1)
+    cues = (-zf / 3)[..., None].expand(-1, -1, 2) if cues is None else cues   # consistency-like, as build_candidates's cues
+    prior = torch.where(labels == 1, -zf, zf).masked_fill(labels < 0, float("-inf"))
+    return Candidates(points, labels, tokens, cues, torch.full((b,), float(z_neg), device=z.device), prior)
 
 # %% ../nbs/21_prompts.ipynb #f14f024b
 class PromptScreen(nn.Module):
-    "One self-attention layer over candidate prompt embeddings (B, N, C) + cues (B, N, 2) → refined embeddings, scores (B, N)."
+    "One self-attention layer over candidate prompt embeddings (B, N, C) + cues (B, N, 2) → scores (B, N): the prior plus a learned correction."
     def __init__(self, dim: int, *, heads: int = 4, ff: int | None = None, cues: int = 2):
         super().__init__()
         self.cue_proj = nn.Linear(cues, dim)
         self.layer = nn.TransformerEncoderLayer(dim, heads, dim_feedforward=ff or 2 * dim, dropout=0.0, batch_first=True, norm_first=True)
-        self.refine, self.score = nn.Linear(dim, dim), nn.Linear(dim, 1)
-        for lin in (self.refine, self.score): nn.init.zeros_(lin.weight); nn.init.zeros_(lin.bias)
+        self.score = nn.Linear(dim, 1)
+        nn.init.zeros_(self.score.weight); nn.init.zeros_(self.score.bias)
 
-    @staticmethod
-    def prior(labels: torch.Tensor, cues: torch.Tensor) -> torch.Tensor:
-        "The untrained ranking: positives by match similarity, negatives by low contrast."
-        return torch.where(labels == 1, cues[..., 0], -cues[..., 1])
-
-    def forward(self, prompts: torch.Tensor, labels: torch.Tensor, cues: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, prompts: torch.Tensor, labels: torch.Tensor, cues: torch.Tensor, prior: torch.Tensor) -> torch.Tensor:
         pad = labels < 0
         # an image with no candidate at all would make attention divide by zero: let its padding attend instead
         h = self.layer(prompts + self.cue_proj(cues), src_key_padding_mask=pad & ~pad.all(1, keepdim=True))
-        scores = (self.prior(labels, cues) + self.score(h)[..., 0]).masked_fill(pad, float("-inf"))
-        return prompts + self.refine(h), scores
+        return (prior + self.score(h)[..., 0]).masked_fill(pad, float("-inf"))
 
 # %% ../nbs/21_prompts.ipynb #52d9d8e9
 def select_top(scores: torch.Tensor, labels: torch.Tensor, *, k_pos: int, k_neg: int) -> torch.Tensor:

@@ -28,7 +28,7 @@ __all__ = ['TRAIN_KNOBS', 'DIST_KNOBS', 'FeatureDataset', 'feature_loader', 'Fea
 
 # %% ../nbs/24_train.ipynb #87f01aa6
 class FeatureDataset(Dataset):
-    "Rows of a `FeatureSplit`: dict(index, raw, ref (C, h, w) float32, parse (4h, 4w) long); there is nothing else to yield."
+    "Rows of a `FeatureSplit`: dict(index, raw, ref (C, h, w) float32, parse (4h, 4w) long, diff (4h, 4w) float32); nothing else to yield."
     def __init__(self, features: FeatureSplit): self.features = features
     def __len__(self): return len(self.features)
     def __getitem__(self, i: int) -> dict:
@@ -63,7 +63,7 @@ class S3POTModule(L.LightningModule):
         self.strict_loading = False
 
     def step(self, batch: dict) -> dict[str, torch.Tensor]:
-        out = self.model(batch["raw"], batch["ref"], batch["parse"])
+        out = self.model(batch["raw"], batch["ref"], batch["parse"], batch["diff"])
         return self.loss(out["logits"], out["candidates"].tokens, out["labels"], self.model.backbone.grid)
 
     def training_step(self, batch, _):
@@ -157,7 +157,8 @@ def train_from_params(p: dict, features_dir, sam_dir, run_root, *, model_dir=Non
     return model, hist, run_dir
 
 # %% ../nbs/24_train.ipynb #e16b2d4d
-def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse: torch.Tensor, *,
+def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse: torch.Tensor,
+                       diff: torch.Tensor | None = None, *,
                        loss: S3POTLoss | None = None, steps: int = 30, lr: float = 1e-3, patience: int = 5,
                        init: str = "general", seed: int = 0) -> dict:
     "Fit a copy of `model`'s trainable head to one image (1, C, h, w); dict(logits, steps, loss, seconds)."
@@ -180,7 +181,7 @@ def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse
     opt = torch.optim.AdamW(local.trainable_parameters(), lr=lr)
     best, best_logits, since, n = float("inf"), None, 0, 0
     for n in range(1, steps + 1):
-        out = local(raw, ref, parse)
+        out = local(raw, ref, parse, diff)
         total = loss(out["logits"], out["candidates"].tokens, out["labels"], backbone.grid)["total"]
         if total.item() < best - 1e-4: best, best_logits, since = total.item(), out["logits"].detach(), 0
         else: since += 1
