@@ -42,7 +42,7 @@ MANIFEST_COLUMNS = ("id", "split", "source", "category", "image", "mask", "parse
 # %% ../../nbs/01_data.ipynb #925931d9
 def file_sha1(path) -> str:
     "SHA-1 of a file's bytes: the manifest's fingerprint of each image."
-    return hashlib.sha1(Path(path).read_bytes()).hexdigest()
+    with open(path, "rb") as f: return hashlib.file_digest(f, "sha1").hexdigest()  # streamed: a video can be large
 
 # %% ../../nbs/01_data.ipynb #61473e7d
 def _store(root: Path, kind: str, split: str, id: str, data, writer) -> str:
