@@ -87,11 +87,14 @@ def cmd_annotate(args) -> int:
 
 # %% ../nbs/30_cli.ipynb #bd94815e
 def cmd_segment(args) -> int:
-    "Write an occlusion mask (optionally an overlay and COCO RLE) for every face photo given; rerunning skips images already done."
+    "Write an occlusion mask and alpha matte (optionally an overlay and COCO RLE) for every face photo and video frame given; rerunning skips work already done."
     from s3pot.inference import MAX_PIXELS, SUMMARY_CSV, segment_files  # the library's default, said once
+    from s3pot.matte import MaskOptions
+    options = MaskOptions(dilate=args.dilate, erode=args.erode, feather=args.feather, only=args.only, exclude=args.exclude)
     df = segment_files(args.images, args.out, models=args.models, device=args.device, batch_size=args.batch_size,
                        detect=not args.no_detect, fallback=args.fallback, overlay=args.overlay, coco=args.coco,
-                       max_pixels=MAX_PIXELS if args.max_pixels is None else args.max_pixels, detector=args.detector)
+                       max_pixels=MAX_PIXELS if args.max_pixels is None else args.max_pixels, detector=args.detector,
+                       options=options, smooth=not args.no_smooth)
     counts = ", ".join(f"{n} {status}" for status, n in df.attrs["counts"].items())
     print(f"{len(df)} files: {counts} ({int(df['reused'].sum())} done by an earlier run); summary in {args.out/SUMMARY_CSV}")
     failed = df.attrs["counts"].get("error", 0)
@@ -218,10 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--detector", choices=DETECTORS, default="blazeface",
                    help="face detector: MediaPipe BlazeFace + face mesh (default), or OpenCV's Haar cascade for comparison")
     c.set_defaults(run=cmd_collect)
-    g = sub.add_parser("segment", help="occlusion masks for face photos",
+    g = sub.add_parser("segment", help="occlusion masks for face photos and videos",
                        description="Find the face in each photo, segment what occludes it and write NAME.mask.png (0/255, the "
-                                   "photo's size) and a row of summary.csv per file; rerunning skips images already done.")
-    g.add_argument("images", type=Path, nargs="+", help="photos, or folders searched recursively")
+                                   "photo's size), NAME.alpha.png (an 8-bit soft matte, >= 128 exactly on the mask) and a row of "
+                                   "summary.csv per file. A video NAME.mp4 gets NAME/frame_000000.mask.png and .alpha.png per "
+                                   "frame, NAME/frames.csv and a mask video NAME.mask.mp4, smoothed over time. Rerunning skips "
+                                   "images and frames already done.")
+    g.add_argument("images", type=Path, nargs="+", help="photos or videos, or folders searched recursively")
     g.add_argument("--out", type=Path, required=True, help="folder for the masks, overlays, summary.csv and coco.json")
     g.add_argument("--models", type=Path, default=Path("data/models"),
                    help="the trained models (data/models layout) or a segmenter.json naming real backends (default data/models)")
@@ -235,6 +241,22 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--max-pixels", type=_positive, default=None, help="refuse images with more pixels (default 64 000 000)")
     g.add_argument("--detector", choices=DETECTORS, default="blazeface",
                    help="face detector: MediaPipe BlazeFace + face mesh (default), or OpenCV's Haar cascade for comparison")
+    from s3pot.data import PARSE_LABELS
+    from s3pot.matte import MAX_EDGE_PX, MaskOptions
+    m = MaskOptions()  # the defaults, said once
+    g.add_argument("--dilate", type=int, default=m.dilate, metavar="PX",
+                   help=f"grow each mask by PX photo pixels (0 to {MAX_EDGE_PX}; default {m.dilate})")
+    g.add_argument("--erode", type=int, default=m.erode, metavar="PX",
+                   help=f"shrink each mask by PX photo pixels, before --dilate (default {m.erode})")
+    g.add_argument("--feather", type=int, default=m.feather, metavar="PX",
+                   help="soften only the alpha matte's edge: a ramp PX pixels wide centred on the mask's edge, 255 inside "
+                        f"and 0 outside it (default {m.feather}: the model's own soft probability)")
+    g.add_argument("--only", default=",".join(m.only), metavar="CLASSES",
+                   help=f"keep occlusion only on these parse classes, comma-separated, e.g. skin,nose (of {', '.join(PARSE_LABELS)})")
+    g.add_argument("--exclude", default=",".join(m.exclude), metavar="CLASSES",
+                   help="drop occlusion on these parse classes, e.g. mouth (the mouth interior)")
+    g.add_argument("--no-smooth", action="store_true",
+                   help="videos: segment each frame on its own, without tracking the face and averaging the mask over frames")
     g.set_defaults(run=cmd_segment)
     from s3pot.data import SPLITS
     a = sub.add_parser("annotate", help="draw occlusion masks in a local web page (SAM clicks, brush), export them",

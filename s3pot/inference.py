@@ -19,11 +19,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from .annotate import coco_mask, coco_rle
+from .collect import VIDEO_SUFFIXES
 from .backbone import SamBackbone
 from .faces import Face, FaceBox, box_transform, detect_faces, face_transform, paste_back, to_input, warp_crop
 from .data import PARSE_LABELS, PARSE_PALETTE, file_sha1
 from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
+from .matte import MaskOptions, segmentation_outputs
 from .model import S3POT, load_s3pot, occlusion_masks
 from .parsing import PARSER_BACKENDS, FaceParser, face_region
 from .precompute import item_seed, parse_in_frame, pixel_contrast
@@ -399,10 +401,10 @@ SUMMARY_CSV, COCO_JSON, RECORDS = "summary.csv", "coco.json", ".records"  # RECO
 SUMMARY_COLUMNS = ("file", "name", "status", "message", "height", "width", "occluded_fraction", "face_occluded",
                    "box_x", "box_y", "box_w", "box_h", "seconds", "reused")
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    "Run `write(tmp)` and move tmp onto `path`: readers see the old file or the whole new one."
+def _atomic(path: Path, write: Callable[[Path], None], *, suffix: str = "") -> Path:
+    "Run `write(tmp)` and move tmp onto `path`: readers see the old file or the whole new one (`suffix` ends tmp's name: `.mp4` for OpenCV)."
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp{suffix}")
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -410,9 +412,13 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
     return path
 
+def _is_temp(name: str) -> bool:
+    parts = name.split(".")
+    return name.startswith(".") and any(len(a) == 8 and b == "tmp" for a, b in zip(parts[2:], parts[3:]))
+
 def _stale_temps(out: Path) -> list[Path]:
-    "The hidden `.NAME.<hex>.tmp` files that a killed run of `_atomic` or `write_png` left under `out`."
-    return [p for p in out.rglob(".*.tmp") if p.is_file() and len(p.name.split(".")) >= 4 and len(p.name.split(".")[-2]) == 8]
+    "The hidden `.NAME.<hex>.tmp[.SUFFIX]` files that a killed run of `_atomic` or `write_png` left under `out`."
+    return [p for p in out.rglob(".*.tmp*") if p.is_file() and _is_temp(p.name)]
 
 def _output_dir(out) -> Path:
     "Create `out` and check that files can be written there, before any model loads; say what is wrong in one line."
@@ -493,14 +499,24 @@ def _write_record(out: Path, name: str, row: dict, key: dict):
     "Mark image `name` done: its summary row and input key, written after its mask (a kill in between redoes it)."
     _atomic(_record_path(out, name), lambda tmp: tmp.write_text(json.dumps(dict(key=key, row=row), default=lambda v: v.item())))
 
+def _written_mask(stem: Path, shape: tuple) -> np.ndarray | None:
+    "The mask in `stem`.mask.png when it and `stem`.alpha.png are whole, of `shape` (H, W), and agree (alpha ≥ 128 exactly on the mask)."
+    try: mask, alpha = read_mask(f"{stem}.mask.png"), np.asarray(open_image(f"{stem}.alpha.png"))
+    except ValueError: return None  # missing or damaged: redo
+    return mask if mask.shape == alpha.shape == tuple(shape) and np.array_equal(alpha >= 128, mask) else None
+
+def _write_masks(stem: Path, mask: np.ndarray, alpha: np.ndarray):
+    "Write `stem`.alpha.png and `stem`.mask.png, each atomically."
+    write_png(f"{stem}.alpha.png", alpha); write_png(f"{stem}.mask.png", mask)
+
 def _done_row(out: Path, name: str, key: dict) -> tuple[dict, np.ndarray] | None:
-    "The recorded row and mask of `name` when both exist and were made from these very input bytes and settings."
+    "The recorded row and mask of `name` when its record, mask and matte exist and were made from these very input bytes and settings."
     try:
         rec = json.loads(_record_path(out, name).read_text())
-        row, mask = rec["row"], read_mask(out/f"{name}.mask.png")
+        row = rec["row"]
+        mask = _written_mask(out/name, (row.get("height"), row.get("width"))) if rec.get("key") == key else None
     except (OSError, ValueError, KeyError, TypeError): return None  # none yet, or damaged: redo
-    if rec.get("key") != key or mask.shape != (row.get("height"), row.get("width")): return None
-    return row, mask
+    return None if mask is None else (row, mask)
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     rows = [{**r, "file": _text(r["file"]), "name": _text(r["name"])} for r in rows]
@@ -517,8 +533,9 @@ def _write_overlay(path: Path, image: np.ndarray, mask: np.ndarray):
 def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, models="data/models",
                   device: str = "cpu", batch_size: int = 8, detect: bool = True, fallback: str = "empty",
                   overlay: bool = False, coco: bool = False, max_pixels: int = MAX_PIXELS, save_every: int = 20,
-                  detector: str | Callable = "blazeface", progress: bool = True) -> pd.DataFrame:
-    "Write NAME.mask.png (+ NAME.overlay.jpg) per image in `sources` under `out`, and summary.csv (+ coco.json); reruns skip done images."
+                  detector: str | Callable = "blazeface", options: MaskOptions = MaskOptions(), smooth: bool = True,
+                  progress: bool = True) -> pd.DataFrame:
+    "Write NAME.mask.png and NAME.alpha.png (+ NAME.overlay.jpg) per image and NAME/frame_*.png + NAME.mask.mp4 per video in `sources` under `out`, and summary.csv (+ coco.json); reruns skip done work."
     if batch_size < 1: raise ValueError(f"batch_size must be ≥ 1, got {batch_size!r}")
     if fallback not in FALLBACKS: raise ValueError(f"fallback must be one of {FALLBACKS}, got {fallback!r}")
     if segmenter is None: _check_device(device)
@@ -527,9 +544,10 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
     inputs = _find_inputs(sources, out.resolve())
     if not inputs: raise FileNotFoundError(f"no files found in {', '.join(map(str, [sources] if isinstance(sources, (str, Path)) else sources))}")
     say = lambda msg: tqdm.write(msg, file=sys.stderr)
-    settings = dict(detect=detect, fallback=segmenter.fallback if segmenter else fallback)
-    rows, keys, entries, todo = {}, {}, {} if coco else None, []
+    settings = dict(detect=detect, fallback=segmenter.fallback if segmenter else fallback, **options.settings())
+    rows, keys, entries, todo, videos = {}, {}, {} if coco else None, [], []
     for path, name, is_image in inputs:
+        if path.suffix.lower() in VIDEO_SUFFIXES: videos.append((path, name)); continue
         if not is_image: rows[name] = _row(path, name, "skipped", f"not an image (suffix {path.suffix or 'none'})"); continue
         try: keys[name] = _input_key(path, settings)
         except OSError: keys[name] = None  # unreadable: loading it below says why
@@ -544,9 +562,18 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
     seg, pending, batches = segmenter, [], 0
     bar = tqdm(total=len(todo), desc="segment", unit="img", disable=not progress or not todo)
 
+    def models_() -> OcclusionSegmenter:
+        "The segmenter, loaded only once an image needs it: a rerun with nothing to do loads nothing."
+        nonlocal seg
+        if seg is None:
+            if progress: say(f"loading the models from {models}")
+            seg = OcclusionSegmenter.from_pretrained(models, device=device, fallback=fallback, max_pixels=max_pixels, detector=detector)
+        return seg
+
     def flush():
         for (path, name, rgb, _), res in zip(pending, seg.run([p[-1] for p in pending])):
-            write_png(out/f"{name}.mask.png", res.mask)
+            res.mask, alpha = segmentation_outputs(res, options)
+            _write_masks(out/name, res.mask, alpha)
             if overlay: _write_overlay(out/f"{name}.overlay.jpg", rgb, res.mask)
             if coco: entries[name] = _mask_entry(res.mask)
             rows[name] = _result_row(path, name, res)
@@ -560,11 +587,7 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
             try:
                 rgb = load_rgb(path, max_pixels=seg.max_pixels if seg else max_pixels)
                 load = time.perf_counter() - t0
-                if seg is None:  # loaded only once an image needs it: a rerun with nothing to do loads nothing
-                    if progress: say(f"loading the models from {models}")
-                    seg = OcclusionSegmenter.from_pretrained(models, device=device, fallback=fallback, max_pixels=max_pixels,
-                                                             detector=detector)
-                item = seg.prepare(rgb, detect=detect)
+                item = models_().prepare(rgb, detect=detect)
             except (ImageError, cv2.error) as e:
                 rows[name] = _row(path, name, "error", str(e) if isinstance(e, ImageError) else f"{path}: {e}")
                 say(f"error: {rows[name]['message']}"); bar.update(); continue
@@ -574,6 +597,14 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
                 flush(); batches += 1
                 if batches % save_every == 0: _save(out, [rows[n] for _, n, _ in inputs if n in rows], entries)
         if pending: flush()
+        bar.close()
+        for path, name in videos:
+            from s3pot.video import segment_video  # s3pot.video builds on this module
+            try: rows[name] = segment_video(path, out, name, segmenter=models_, settings=settings, options=options, smooth=smooth,
+                                            batch_size=batch_size, progress=progress)
+            except (ImageError, cv2.error) as e:
+                rows[name] = _row(path, name, "error", str(e) if isinstance(e, ImageError) else f"{path}: {e}")
+                say(f"error: {rows[name]['message']}")
     finally:
         bar.close()
         if rows: _save(out, [rows[n] for _, n, _ in inputs if n in rows], entries)
