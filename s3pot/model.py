@@ -20,7 +20,7 @@ from .parsing import FACE_REGION_EXCLUDE, REGION_KINDS, search_region
 from .prompts import Candidates, PromptScreen, build_candidates, contrast_candidates, local_similarity, robust_z, select_top
 
 # %% auto #0
-__all__ = ['TARGETS', 'CUES', 'CONTRASTS', 'MASK_PROMPTS', 'HEAD_WEIGHTS', 'HEAD_CONFIG', 'region_tokens', 'S3POT',
+__all__ = ['TARGETS', 'CUES', 'CONTRASTS', 'MASK_PROMPTS', 'NORMS', 'HEAD_WEIGHTS', 'HEAD_CONFIG', 'region_tokens', 'S3POT',
            'remove_small', 'clean_masks', 'occlusion_scores', 'occlusion_masks', 'head_state', 'save_s3pot',
            'load_s3pot']
 
@@ -40,7 +40,7 @@ def _own_decoder(backbone: SamBackbone) -> SamBackbone:
     sam.mask_decoder = copy.deepcopy(backbone.sam.mask_decoder).requires_grad_(True)
     return SamBackbone(sam)
 
-CUES, CONTRASTS, MASK_PROMPTS = ("match", "contrast"), ("tokens", "pixels", "both"), ("none", "contrast")
+CUES, CONTRASTS, MASK_PROMPTS, NORMS = ("match", "contrast"), ("tokens", "pixels", "both"), ("none", "contrast"), ("dataset", "image")
 
 class S3POT(nn.Module):
     "S³POT on cached features: raw and reference embeddings (B, C, h, w), parse maps and pixel contrast (B, 4h, 4w) → mask logits (B, 1, 4h, 4w)."
@@ -48,11 +48,12 @@ class S3POT(nn.Module):
                  matching: str = "greedy", screening: bool = True, k_pos: int = 8, k_neg: int = 8, target: str = "visible",
                  decode_on: str = "enhanced", train_decoder: bool = False, heads: int = 4,
                  exclude: Sequence[str] = FACE_REGION_EXCLUDE, region: str = "amodal", region_dilate: float = 0.0,
-                 cue: str = "match", contrast: str = "tokens", window: int = 0, z_neg: float = 2.5, z_pos: float = 0.0,
-                 mask_prompt: str = "none", prompt_scale: float = 2.0, seed: int = 0):
+                 cue: str = "match", contrast: str = "tokens", window: int = 0, contrast_norm: str = "dataset", z_neg: float = 2.5,
+                 z_pos: float = 0.0, mask_prompt: str = "none", prompt_scale: float = 2.0, seed: int = 0):
         super().__init__()
         for name, value, allowed in (("target", target, TARGETS), ("region", region, REGION_KINDS), ("decode_on", decode_on, ("enhanced", "raw")),
-                                     ("cue", cue, CUES), ("contrast", contrast, CONTRASTS), ("mask_prompt", mask_prompt, MASK_PROMPTS)):
+                                     ("cue", cue, CUES), ("contrast", contrast, CONTRASTS), ("mask_prompt", mask_prompt, MASK_PROMPTS),
+                                     ("contrast_norm", contrast_norm, NORMS)):
             if value not in allowed: raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
         if k_pos < 1 or k_neg < 0: raise ValueError(f"keep at least one positive (k_pos={k_pos}) and k_neg ≥ 0 (k_neg={k_neg})")
         if z_pos >= z_neg: raise ValueError(f"z_pos ({z_pos}) must lie below z_neg ({z_neg})")
@@ -64,8 +65,11 @@ class S3POT(nn.Module):
         self.config = dict(fe_mode=fe_mode, k_init=k_init, threshold=threshold, matching=matching, screening=screening,
                            k_pos=k_pos, k_neg=k_neg, target=target, decode_on=decode_on, train_decoder=train_decoder,
                            heads=heads, exclude=list(exclude), region=region, region_dilate=region_dilate, cue=cue,
-                           contrast=contrast, window=window, z_neg=z_neg, z_pos=z_pos, mask_prompt=mask_prompt,
-                           prompt_scale=prompt_scale, seed=seed)
+                           contrast=contrast, window=window, contrast_norm=contrast_norm, z_neg=z_neg, z_pos=z_pos,
+                           mask_prompt=mask_prompt, prompt_scale=prompt_scale, seed=seed)
+        # median and robust scale of the token and the pixel contrast over a dataset's search regions (fit_contrast)
+        self.register_buffer("contrast_stats", torch.tensor([0.0, 1.0, 0.0, 1.0]))
+        self.register_buffer("contrast_fitted", torch.tensor(False))
         self.generator = torch.Generator().manual_seed(seed)  # the random-matching ablation only
 
     @property
@@ -90,18 +94,43 @@ class S3POT(nn.Module):
         return build_candidates(fe["raw_enh"], fe["ref_enh"], fe["region"], fe["sim"], image_size=self.backbone.image_size,
                                 threshold=c["threshold"], matching=c["matching"], generator=self.generator)
 
+    def _z(self, values: torch.Tensor, region: torch.Tensor, which: int) -> torch.Tensor:
+        "Contrast `values` as z-scores: by the fitted dataset statistics (token: which=0, pixel: 1), or per image."
+        if self.config["contrast_norm"] == "image": return robust_z(values, region)
+        if not bool(self.contrast_fitted):
+            raise ValueError("contrast_norm='dataset' needs the dataset's contrast statistics: call fit_contrast(train features) first")
+        med, scale = self.contrast_stats[2 * which], self.contrast_stats[2 * which + 1]
+        return (values.float() - med) / scale
+
     def contrast_z(self, raw: torch.Tensor, ref: torch.Tensor, diff: torch.Tensor | None, region: torch.Tensor,
                    region_px: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        "Per-image robust z of the chosen contrast: per token (B, h, w) over `region`, and per pixel (B, 4h, 4w) over `region_px`."
+        "z of the chosen contrast: per token (B, h, w) over `region`, and per pixel (B, 4h, 4w) over `region_px`."
         c, tok, px = self.config, [], []
         if c["contrast"] in ("tokens", "both"):
-            z = robust_z(1 - local_similarity(raw, ref, window=c["window"]), region)
+            z = self._z(1 - local_similarity(raw, ref, window=c["window"]), region, 0)
             tok.append(z); px.append(F.interpolate(z[:, None], size=tuple(region_px.shape[-2:]), mode="bilinear", align_corners=False)[:, 0])
         if c["contrast"] in ("pixels", "both"):
             if diff is None: raise ValueError("this S3POT reads the pixel contrast: pass diff (B, 4h, 4w), e.g. FeatureSplit.rows()['diff']")
-            tok.append(robust_z(F.adaptive_avg_pool2d(diff[:, None].float(), tuple(region.shape[-2:]))[:, 0], region))
-            px.append(robust_z(diff.float(), region_px))
+            tok.append(self._z(F.adaptive_avg_pool2d(diff[:, None].float(), tuple(region.shape[-2:]))[:, 0], region, 1))
+            px.append(self._z(diff.float(), region_px, 1))
         return sum(tok) / len(tok), sum(px) / len(px)
+
+    @torch.no_grad()
+    def fit_contrast(self, features, *, n: int = 1000, seed: int = 0) -> dict:
+        "Fit the dataset statistics of the contrast (median, 1.4826·MAD of tokens and pixels in the search region) on ≤ `n` rows of `features`; no masks."
+        rows = torch.randperm(len(features), generator=torch.Generator().manual_seed(seed))[:n].sort().values.tolist()
+        tok, px = [], []
+        for start in range(0, len(rows), 64):
+            b = features.rows(rows[start:start + 64])
+            region_px = self.search_region(b["parse"])
+            tok.append((1 - local_similarity(b["raw"], b["ref"], window=self.config["window"]))[region_tokens(region_px, self.backbone.grid)])
+            px.append(b["diff"][region_px][::7])   # every 7th pixel: the median of millions needs no more
+        stats = []
+        for v in (torch.cat(tok), torch.cat(px)):
+            med = v.median() if len(v) else torch.tensor(0.0)
+            stats += [med, 1.4826 * (v - med).abs().median() + 1e-6 if len(v) else torch.tensor(1.0)]
+        self.contrast_stats.copy_(torch.stack(stats).float()); self.contrast_fitted.fill_(True)
+        return dict(zip(("token_median", "token_scale", "pixel_median", "pixel_scale"), self.contrast_stats.tolist()))
 
     def mask_prompt_embedding(self, z_px: torch.Tensor, region_px: torch.Tensor) -> torch.Tensor:
         "SAM's dense prompt (B, C, h, w) from the pixel contrast z (B, 4h, 4w): mask logits as SAM was pretrained to read them (±8)."
