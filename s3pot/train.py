@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from .backbone import SamBackbone
 from .losses import S3POTLoss
-from .model import S3POT, load_s3pot, save_s3pot
+from .model import S3POT, _own_decoder, load_s3pot, save_s3pot
 from .precompute import FeatureSplit, load_features
 from .distributed import GlobalBatchSampler, rank_world
 from .prompts import PromptScreen
@@ -169,12 +169,12 @@ def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse
     backbone, model.backbone = model.backbone, None   # share SAM instead of deep-copying it
     try: local = copy.deepcopy(model)
     finally: model.backbone = backbone
-    local.backbone = backbone
-    local.enhancer.backbone = backbone
-    if init == "scratch":
+    # a decoder that trains gets its own copy here: fitting one image must never change the general model
+    local.backbone = local.enhancer.backbone = _own_decoder(backbone) if model.config["train_decoder"] else backbone
+    if init == "scratch":  # the head from scratch; SAM's decoder (copied or frozen) stays pretrained
         torch.manual_seed(seed)
-        for m in local.modules():
-            if m is not local and hasattr(m, "reset_parameters") and any(p.requires_grad for p in m.parameters(recurse=False)):
+        for name, m in local.named_modules():
+            if name and "backbone" not in name and hasattr(m, "reset_parameters") and any(p.requires_grad for p in m.parameters(recurse=False)):
                 m.reset_parameters()
         if local.screen is not None:
             local.screen = PromptScreen(backbone.embed_dim, heads=local.config["heads"])
