@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODEPS := $(shell sed -n 's/^nodeps_requirements *= *//p' settings.ini)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: repro test env readme browser foundation docs
+.PHONY: repro test env readme browser foundation docs promote
 env: $(STAMP)
 
 # Re-install whenever the dependency pins change.
@@ -20,6 +20,14 @@ $(STAMP): settings.ini setup.py pyproject.toml
 # The main job: the whole pipeline on the embedded default profile.
 repro: $(STAMP)
 	dvc repro
+
+# Ship the finished default run of `make repro` in the package, so that `s3pot segment` works right after `pip install`:
+# its parser, generator and S³POT head go to s3pot/weights/default (its SAM is the shipped foundation SAM, which
+# segmenter.json points at), with provenance.json: commit, dvc.lock md5s, date, every file's bytes and sha256.
+# All or nothing; refused when the run is unfinished or its SAM is not the shipped one. MODELS=DIR promotes another run.
+MODELS ?= data/models
+promote: $(STAMP)
+	s3pot promote --models $(MODELS)
 
 # Notebook tests, then pytest (which runs the smoke profile of the pipeline end to end).
 # pytest's exit 5 ("no tests collected") is not a failure.

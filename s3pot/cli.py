@@ -9,7 +9,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['cmd_info', 'cmd_synth', 'cmd_import', 'cmd_collect', 'cmd_annotate', 'cmd_segment', 'cmd_references', 'cmd_features',
-           'cmd_train', 'cmd_stage', 'build_parser', 'Stopped', 'run_command', 'main']
+           'cmd_train', 'cmd_stage', 'cmd_promote', 'build_parser', 'Stopped', 'run_command', 'main']
 
 # %% ../nbs/30_cli.ipynb #f400d5f7
 def cmd_info(args) -> int:
@@ -20,6 +20,9 @@ def cmd_info(args) -> int:
         try: print(f"  {pkg:24s} {importlib.metadata.version(pkg)}")
         except importlib.metadata.PackageNotFoundError: print(f"  {pkg:24s} not installed")
     print(f"  cuda available           {torch.cuda.is_available()}")
+    from s3pot.shipped import REMAKE, default_models
+    try: print(f"  models (no --models)     {default_models()}")
+    except FileNotFoundError: print(f"  models (no --models)     none: run {REMAKE}, or pass --models")
     return 0
 
 # %% ../nbs/30_cli.ipynb #f52849a0
@@ -174,6 +177,18 @@ def cmd_stage(args) -> int:
     run_stage(args.notebook, args.output, {name: _value(v) for name, v in args.parameters})
     return 0
 
+# %% ../nbs/30_cli.ipynb #fcfad1ad
+def cmd_promote(args) -> int:
+    "Ship the finished run in --models as the package's default models (s3pot.shipped.promote_models); `make promote` runs it."
+    import json
+    from s3pot.shipped import PROVENANCE, promote_models
+    dest = promote_models(args.models, args.dest, lock=args.lock)
+    prov = json.loads((dest/PROVENANCE).read_text())
+    own = [f for name, f in prov["files"].items() if not name.startswith("../")]  # not the foundation SAM's, which shipped already
+    print(f"promoted {args.models} to {dest}: {len(own)} files, {sum(f['bytes'] for f in own) / 1e6:.1f} MB, SAM {prov['sam']}, "
+          f"commit {(prov['commit'] or 'unknown')[:12]}" + (" with uncommitted changes" if prov["dirty"] else ""))
+    return 0
+
 # %% ../nbs/30_cli.ipynb #636f8f7c
 def _positive(text: str) -> int:
     "An argparse type: a whole number ≥ 1 (0 must not silently mean the default)."
@@ -229,8 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "images and frames already done.")
     g.add_argument("images", type=Path, nargs="+", help="photos or videos, or folders searched recursively")
     g.add_argument("--out", type=Path, required=True, help="folder for the masks, overlays, summary.csv and coco.json")
-    g.add_argument("--models", type=Path, default=Path("data/models"),
-                   help="the trained models (data/models layout) or a segmenter.json naming real backends (default data/models)")
+    g.add_argument("--models", type=Path, default=None,
+                   help="the trained models (data/models layout) or a segmenter.json naming real backends (default: data/models "
+                        "when it holds a finished run, else the models shipped with the package)")
     g.add_argument("--batch-size", type=_positive, default=8, help="images per model batch (default 8)")
     g.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where the models run (default cpu)")
     g.add_argument("--overlay", action="store_true", help="also write NAME.overlay.jpg: the photo with its mask")
@@ -298,6 +314,15 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("-p", dest="parameters", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                     help="a notebook parameter, as papermill's -p (True, False, None and numbers are typed)")
     st.set_defaults(run=cmd_stage)
+    pr = sub.add_parser("promote", help="ship a finished run's models in the package (make promote)",
+                        description="Copy the parser, generator and S³POT head of a finished run into the package's "
+                                    "s3pot/weights/default, beside the shipped foundation SAM, with a provenance.json (commit, "
+                                    "dvc.lock md5s, date, each file's bytes and sha256); all or nothing. Then `s3pot segment` "
+                                    "without --models works right after install.")
+    pr.add_argument("--models", type=Path, default=Path("data/models"), help="the finished run (default data/models)")
+    pr.add_argument("--dest", type=Path, default=None, help="where the models go (default: the package's s3pot/weights/default)")
+    pr.add_argument("--lock", type=Path, default=Path("dvc.lock"), help="the dvc.lock whose md5s are recorded (default dvc.lock)")
+    pr.set_defaults(run=cmd_promote)
     return parser
 
 # %% ../nbs/30_cli.ipynb #081ec9ad

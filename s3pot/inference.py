@@ -20,22 +20,37 @@ from tqdm.auto import tqdm
 
 from .annotate import coco_mask, coco_rle
 from .collect import VIDEO_SUFFIXES
-from .backbone import SamBackbone
+from .backbone import SamBackbone, build_tiny_sam, save_sam
 from .faces import Face, FaceBox, box_transform, detect_faces, face_transform, paste_back, to_input, warp_crop
 from .data import PARSE_LABELS, PARSE_PALETTE, file_sha1
 from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
 from .matte import MaskOptions, segmentation_outputs
-from .model import S3POT, load_s3pot, occlusion_masks
-from .parsing import PARSER_BACKENDS, FaceParser, face_region
+from .model import S3POT, load_s3pot, occlusion_masks, save_s3pot
+from .parsing import PARSER_BACKENDS, FaceParser, build_parser, face_region, save_parser
 from .precompute import item_seed, parse_in_frame, pixel_contrast
-from .reference import load_reference_generator
+from .reference import ReferenceGenerator, load_reference_generator, reference_unet_registry, save_generator
 
 # %% auto #0
 __all__ = ['MAX_PIXELS', 'MIN_SIDE', 'MAX_SIDE', 'OCCLUSION_LABEL', 'OCCLUSION_PALETTE', 'STATUSES', 'FALLBACKS',
-           'SEGMENTER_CONFIG', 'MODEL_LAYOUT', 'SUMMARY_CSV', 'COCO_JSON', 'RECORDS', 'SUMMARY_COLUMNS', 'load_rgb',
-           'Segmentation', 'colorize_occlusion_parse', 'OcclusionSegmenter', 'rle_encode', 'rle_decode', 'overlay_mask',
-           'segment_files']
+           'SEGMENTER_CONFIG', 'MODEL_LAYOUT', 'SUMMARY_CSV', 'COCO_JSON', 'RECORDS', 'SUMMARY_COLUMNS', 'tiny_models',
+           'load_rgb', 'Segmentation', 'colorize_occlusion_parse', 'OcclusionSegmenter', 'rle_encode', 'rle_decode',
+           'overlay_mask', 'segment_files']
+
+# %% ../nbs/32_inference.ipynb #6b6c8133
+def tiny_models(folder, seed: int = 0) -> Path:
+    "Random tiny models (64-px SAM) in the layout of data/models/: sam/, parser/, generator/, s3pot/; fixtures whose masks mean nothing."
+    folder = Path(folder)
+    torch.manual_seed(seed)
+    sam = build_tiny_sam(image_size=64, embed_dim=32, depth=2, num_heads=2, window_size=4, global_attn_indexes=(1,),
+                         out_chans=32, decoder_heads=4, decoder_mlp_dim=64, iou_head_hidden_dim=32)
+    save_sam(sam, folder/"sam")
+    parser = build_parser(variant="tiny", size=64, seed=seed)
+    with torch.no_grad(): parser.head.bias[1] += 2.0  # lean towards "skin", so that a random parser still sees a face region
+    save_parser(parser, folder/"parser")
+    save_generator(ReferenceGenerator(unet=reference_unet_registry["tiny"]()), folder/"generator")
+    save_s3pot(S3POT(SamBackbone(sam), k_pos=4, k_neg=4), folder/"s3pot")
+    return folder
 
 # %% ../nbs/32_inference.ipynb #0669fb05
 MAX_PIXELS, MIN_SIDE, MAX_SIDE = 64_000_000, 16, 32_767  # MAX_SIDE: OpenCV's warps stop at 2^15 - 1 pixels
@@ -233,6 +248,7 @@ class OcclusionSegmenter:
         self.detector, self.fallback, self.min_area, self.max_pixels = detector, fallback, min_area, max_pixels
         self.max_faces = max_faces
         self.device = torch.device(device)
+        self.source: Path | None = None  # the models folder or segmenter.json that from_pretrained loaded
 
     @property
     def size(self) -> int:
@@ -240,9 +256,11 @@ class OcclusionSegmenter:
         return self.backbone.image_size
 
     @classmethod
-    def from_pretrained(cls, path="data/models", *, device: str | torch.device = "cpu", **options) -> OcclusionSegmenter:
-        "Load the models under `path` (data/models layout) or named by a segmenter.json (a file, or inside `path`)."
-        path, device = Path(path), _check_device(device)
+    def from_pretrained(cls, path=None, *, device: str | torch.device = "cpu", **options) -> OcclusionSegmenter:
+        "Load the models under `path` (data/models layout) or named by a segmenter.json (a file, or inside `path`); no `path`: data/models when it holds a finished run, else the package's s3pot/weights/default (`.source` says which). Files listed in a provenance.json are checked first."
+        from s3pot.shipped import check_provenance, default_models  # s3pot.shipped builds on this module
+        path = default_models() if path is None else Path(path)
+        device = _check_device(device)
         cfg_file = path if path.suffix == ".json" else path/SEGMENTER_CONFIG
         if cfg_file.is_file():
             try: cfg = json.loads(cfg_file.read_text())
@@ -258,6 +276,7 @@ class OcclusionSegmenter:
         missing = [f"{k} ({p}; made by the stage {_MADE_BY[k]})" for k, p in parts.items() if isinstance(p, Path) and not p.exists()]
         if missing: raise FileNotFoundError(f"{root}: missing {', '.join(missing)}; run `dvc repro train_s3pot` to train the "
                                             f"embedded models, or name other paths in {cfg_file}")
+        for folder in dict.fromkeys([root, *(p for p in parts.values() if isinstance(p, Path) and p.is_dir())]): check_provenance(folder)
         options = {**cfg.get("options", {}), **options}
         allowed = set(inspect.signature(cls).parameters) - {"model", "parser", "generator", "device"}
         if set(options) - allowed: raise ValueError(f"{cfg_file if cfg else 'options'}: unknown options {sorted(set(options) - allowed)}; "
@@ -266,7 +285,9 @@ class OcclusionSegmenter:
         model = _load_part("head", parts["head"], lambda: load_s3pot(parts["head"], backbone).to(device))
         parser = _load_part("parser", parts["parser"], lambda: FaceParser.from_pretrained(parts["parser"], device=device))
         generator = _load_part("generator", parts["generator"], lambda: load_reference_generator(parts["generator"], device=device))
-        return cls(model=model, parser=parser, generator=generator, device=device, **options)
+        segmenter = cls(model=model, parser=parser, generator=generator, device=device, **options)
+        segmenter.source = path
+        return segmenter
 
     def prepare(self, rgb: np.ndarray, *, detect: bool = True) -> _Crop:
         "Find the faces in `rgb` (H, W, 3) uint8 and cut their crops (the largest first, the others in `.others`), or say why not."
@@ -530,7 +551,7 @@ def _write_overlay(path: Path, image: np.ndarray, mask: np.ndarray):
     _atomic(path, lambda tmp: Image.fromarray(overlay_mask(image, mask)).save(tmp, format="JPEG", quality=90))
 
 # %% ../nbs/32_inference.ipynb #3840d052
-def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, models="data/models",
+def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, models=None,
                   device: str = "cpu", batch_size: int = 8, detect: bool = True, fallback: str = "empty",
                   overlay: bool = False, coco: bool = False, max_pixels: int = MAX_PIXELS, save_every: int = 20,
                   detector: str | Callable = "blazeface", options: MaskOptions = MaskOptions(), smooth: bool = True,
@@ -566,8 +587,8 @@ def segment_files(sources, out, *, segmenter: OcclusionSegmenter | None = None, 
         "The segmenter, loaded only once an image needs it: a rerun with nothing to do loads nothing."
         nonlocal seg
         if seg is None:
-            if progress: say(f"loading the models from {models}")
             seg = OcclusionSegmenter.from_pretrained(models, device=device, fallback=fallback, max_pixels=max_pixels, detector=detector)
+            if progress: say(f"loaded the models from {seg.source}")  # models=None: data/models or the package's, whichever it found
         return seg
 
     def flush():

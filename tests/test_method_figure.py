@@ -6,28 +6,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from s3pot.inference import tiny_models
+
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("s3pot_method_figure", ROOT/"docs"/"method_figure.py")
 mf = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(mf)
-
-
-def tiny_models(folder: Path, seed: int = 0) -> Path:
-    "Random tiny models in the layout of data/models/."
-    # Copied from nbs/32_inference.ipynb (tiny_models): the notebook's lesson helper is not exported.
-    from s3pot.backbone import build_tiny_sam, save_sam, SamBackbone
-    from s3pot.model import S3POT, save_s3pot
-    from s3pot.parsing import build_parser, save_parser
-    from s3pot.reference import ReferenceGenerator, reference_unet_registry, save_generator
-    torch.manual_seed(seed)
-    sam = build_tiny_sam(image_size=64, embed_dim=32, depth=2, num_heads=2, window_size=4, global_attn_indexes=(1,),
-                         out_chans=32, decoder_heads=4, decoder_mlp_dim=64, iou_head_hidden_dim=32)
-    save_sam(sam, folder/"sam")
-    parser = build_parser(variant="tiny", size=64, seed=seed)
-    with torch.no_grad(): parser.head.bias[1] += 2.0  # lean towards "skin", so that a random parser still sees a face region
-    save_parser(parser, folder/"parser")
-    save_generator(ReferenceGenerator(unet=reference_unet_registry["tiny"]()), folder/"generator")
-    save_s3pot(S3POT(SamBackbone(sam), k_pos=4, k_neg=4), folder/"s3pot")
-    return folder
 
 
 def check_flow(f: dict, size: int):

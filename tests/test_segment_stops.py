@@ -7,15 +7,10 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from PIL import Image
 
-from s3pot.backbone import SamBackbone, build_tiny_sam, save_sam
 from s3pot.data.synth import render_sample
-from s3pot.inference import RECORDS, SUMMARY_CSV
-from s3pot.model import S3POT, save_s3pot
-from s3pot.parsing import build_parser, save_parser
-from s3pot.reference import ReferenceGenerator, reference_unet_registry, save_generator
+from s3pot.inference import RECORDS, SUMMARY_CSV, tiny_models
 
 N_FACES, N_WALLS = 9, 3
 
@@ -24,15 +19,7 @@ N_FACES, N_WALLS = 9, 3
 def setup(tmp_path_factory):
     "Random tiny models in the data/models layout (as in nbs/32_inference.ipynb) and photos with and without a face."
     root = tmp_path_factory.mktemp("segment")
-    torch.manual_seed(0)
-    sam = build_tiny_sam(image_size=64, embed_dim=32, depth=2, num_heads=2, window_size=4, global_attn_indexes=(1,),
-                         out_chans=32, decoder_heads=4, decoder_mlp_dim=64, iou_head_hidden_dim=32)
-    save_sam(sam, root/"models"/"sam")
-    parser = build_parser(variant="tiny", size=64, seed=0)
-    with torch.no_grad(): parser.head.bias[1] += 2.0
-    save_parser(parser, root/"models"/"parser")
-    save_generator(ReferenceGenerator(unet=reference_unet_registry["tiny"]()), root/"models"/"generator")
-    save_s3pot(S3POT(SamBackbone(sam), k_pos=4, k_neg=4), root/"models"/"s3pot")
+    tiny_models(root/"models")
     photos = root/"photos"; photos.mkdir()
     for i in range(N_FACES + N_WALLS):  # faces the Haar cascade finds (seeds of the notebook), and bare walls
         canvas = np.zeros((200, 280, 3), np.uint8); canvas[:] = (70, 110, 160 + i)
