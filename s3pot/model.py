@@ -38,6 +38,8 @@ def _own_decoder(backbone: SamBackbone) -> SamBackbone:
     sam = copy.copy(backbone.sam)
     sam._modules = dict(sam._modules)  # a shallow copy shares the submodule table: give it its own
     sam.mask_decoder = copy.deepcopy(backbone.sam.mask_decoder).requires_grad_(True)
+    # No S³POT loss scores the decoder's IoU head: keep SAM's, so no trainable parameter goes unused (DDP refuses those)
+    sam.mask_decoder.iou_prediction_head.requires_grad_(False)
     return SamBackbone(sam)
 
 CUES, CONTRASTS, MASK_PROMPTS, NORMS = ("match", "contrast"), ("tokens", "pixels", "both"), ("none", "contrast"), ("dataset", "image")

@@ -89,7 +89,12 @@ def test_ddp_training_follows_single_process(smoke_repo, tmp_path):
     from safetensors.torch import load_file
     a, b = load_file(data/"models/s3pot/s3pot.safetensors"), load_file(tmp_path/"s3pot/s3pot.safetensors")
     assert a.keys() == b.keys()
-    for k in a: torch.testing.assert_close(b[k], a[k], rtol=1e-4, atol=1e-5)
+    # The all-reduce sums the ranks' gradients in another order than one process does. Adam divides each gradient by
+    # its own running size, so a parameter whose true gradient is zero, an attention key bias (softmax ignores a shift
+    # shared by all keys), moves on that rounding noise by up to lr a step, either way; the rest follows it a little.
+    # Seen on two cores: 2e-4 on a key bias, 2e-5 elsewhere, after 4 steps at lr 1e-3. The logs above match to 1e-4.
+    lr = float(params["train_s3pot"]["lr"])
+    for k in a: torch.testing.assert_close(b[k], a[k], rtol=1e-3, atol=lr)
 
 
 def test_launcher_and_params_must_agree(smoke_repo, tmp_path):
