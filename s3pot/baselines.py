@@ -20,7 +20,7 @@ from .enhance import token_centres, token_similarity
 from .metrics import count_scores, evaluate_masks
 from .model import region_tokens
 from .parsing import FACE_REGION_EXCLUDE, face_region
-from .precompute import FeatureSplit
+from .precompute import FeatureSplit, colour_difference
 
 # %% auto #0
 __all__ = ['parser_only_scores', 'pixel_difference_scores', 'token_contrast_scores', 'sam_topk_scores', 'mean_iou',
@@ -42,9 +42,10 @@ def parser_only_scores(parser_parse: np.ndarray, *, region: np.ndarray | None = 
     out = ~face_region(parser_parse, exclude=exclude)
     return (out if region is None else out & _check_region(region, out.shape)).astype(np.float32)
 
-def pixel_difference_scores(raw: torch.Tensor, ref: torch.Tensor, region: np.ndarray, *, blur: float = 1.5) -> np.ndarray:
-    "Mean absolute difference of raw and reference images (N, 3, H, W) in [0, 1], smoothed, inside `region` (N, H, W)."
-    diff = (raw - ref).abs().mean(1).numpy().astype(np.float32)
+def pixel_difference_scores(raw: torch.Tensor, ref: torch.Tensor, region: np.ndarray, *, blur: float = 1.5,
+                            colour: bool = False) -> np.ndarray:
+    "Mean absolute RGB difference, or with `colour` the chroma difference S³POT reads (`colour_difference`), of raw and reference images (N, 3, H, W) in [0, 1], smoothed, inside `region` (N, H, W)."
+    diff = (colour_difference(raw, ref) if colour else (raw - ref).abs().mean(1)).numpy().astype(np.float32)
     if blur: diff = np.stack([cv2.GaussianBlur(d, (0, 0), blur) for d in diff])
     return diff * _check_region(region, diff.shape)
 

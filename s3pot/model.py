@@ -51,7 +51,7 @@ class S3POT(nn.Module):
                  decode_on: str = "enhanced", train_decoder: bool = False, heads: int = 4,
                  exclude: Sequence[str] = FACE_REGION_EXCLUDE, region: str = "amodal", region_dilate: float = 0.0,
                  cue: str = "match", contrast: str = "tokens", window: int = 0, contrast_norm: str = "dataset", z_neg: float = 2.5,
-                 z_pos: float = 0.0, mask_prompt: str = "none", prompt_scale: float = 2.0, seed: int = 0):
+                 z_pos: float = 0.0, mask_prompt: str = "none", prompt_scale: float = 2.0, fuse: float = 0.0, seed: int = 0):
         super().__init__()
         for name, value, allowed in (("target", target, TARGETS), ("region", region, REGION_KINDS), ("decode_on", decode_on, ("enhanced", "raw")),
                                      ("cue", cue, CUES), ("contrast", contrast, CONTRASTS), ("mask_prompt", mask_prompt, MASK_PROMPTS),
@@ -59,6 +59,7 @@ class S3POT(nn.Module):
             if value not in allowed: raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
         if k_pos < 1 or k_neg < 0: raise ValueError(f"keep at least one positive (k_pos={k_pos}) and k_neg ≥ 0 (k_neg={k_neg})")
         if z_pos >= z_neg: raise ValueError(f"z_pos ({z_pos}) must lie below z_neg ({z_neg})")
+        if fuse < 0: raise ValueError(f"fuse weighs the contrast added to the output: ≥ 0, got {fuse}")
         backbone.requires_grad_(False).eval()
         if train_decoder: backbone = _own_decoder(backbone)
         self.backbone = backbone
@@ -68,7 +69,7 @@ class S3POT(nn.Module):
                            k_pos=k_pos, k_neg=k_neg, target=target, decode_on=decode_on, train_decoder=train_decoder,
                            heads=heads, exclude=list(exclude), region=region, region_dilate=region_dilate, cue=cue,
                            contrast=contrast, window=window, contrast_norm=contrast_norm, z_neg=z_neg, z_pos=z_pos,
-                           mask_prompt=mask_prompt, prompt_scale=prompt_scale, seed=seed)
+                           mask_prompt=mask_prompt, prompt_scale=prompt_scale, fuse=fuse, seed=seed)
         # median and robust scale of the token and the pixel contrast over a dataset's search regions (fit_contrast)
         self.register_buffer("contrast_stats", torch.tensor([0.0, 1.0, 0.0, 1.0]))
         self.register_buffer("contrast_fitted", torch.tensor(False))
@@ -78,7 +79,13 @@ class S3POT(nn.Module):
     def reads_pixels(self) -> bool:
         "Whether `forward` needs the pixel contrast `diff`."
         c = self.config
-        return c["contrast"] != "tokens" and (c["cue"] == "contrast" or c["mask_prompt"] == "contrast")
+        return c["contrast"] != "tokens" and self.reads_contrast
+
+    @property
+    def reads_contrast(self) -> bool:
+        "Whether `forward` computes the contrast z: for candidates, the mask prompt or the fused output."
+        c = self.config
+        return c["cue"] == "contrast" or c["mask_prompt"] == "contrast" or bool(c["fuse"])
 
     def train(self, mode: bool = True):
         super().train(mode)
@@ -134,12 +141,15 @@ class S3POT(nn.Module):
         self.contrast_stats.copy_(torch.stack(stats).float()); self.contrast_fitted.fill_(True)
         return dict(zip(("token_median", "token_scale", "pixel_median", "pixel_scale"), self.contrast_stats.tolist()))
 
-    def mask_prompt_embedding(self, z_px: torch.Tensor, region_px: torch.Tensor) -> torch.Tensor:
-        "SAM's dense prompt (B, C, h, w) from the pixel contrast z (B, 4h, 4w): mask logits as SAM was pretrained to read them (±8)."
+    def contrast_logits(self, z_px: torch.Tensor, region_px: torch.Tensor) -> torch.Tensor:
+        "The contrast z (B, 4h, 4w) as target-class mask logits (B, 4h, 4w), ±8 as SAM was pretrained to read masks, −8 outside the region."
         c = self.config
         occ = (c["prompt_scale"] * (z_px - c["z_neg"])).clamp(-8, 8)
-        logits = (occ if c["target"] == "occlusion" else -occ).masked_fill(~region_px, -8.0)
-        return self.backbone.sam.prompt_encoder._embed_masks(logits[:, None])
+        return (occ if c["target"] == "occlusion" else -occ).masked_fill(~region_px, -8.0)
+
+    def mask_prompt_embedding(self, z_px: torch.Tensor, region_px: torch.Tensor) -> torch.Tensor:
+        "SAM's dense prompt (B, C, h, w) from the contrast z (B, 4h, 4w)."
+        return self.backbone.sam.prompt_encoder._embed_masks(self.contrast_logits(z_px, region_px)[:, None])
 
     def decoder_labels(self, labels: torch.Tensor) -> torch.Tensor:
         "Candidate labels (1 visible, 0 occlusion, -1 padding) in the decoder's polarity."
@@ -151,7 +161,7 @@ class S3POT(nn.Module):
         fe = self.enhancer(raw, ref, parse)
         region_px = self.search_region(parse)
         fe["region"] = region_tokens(region_px, self.backbone.grid)  # PS's candidates: the search region's tokens
-        if c["cue"] == "contrast" or c["mask_prompt"] == "contrast":
+        if self.reads_contrast:
             fe["z"], z_px = self.contrast_z(raw, ref, diff, fe["region"], region_px)
         cand = self.candidates(fe) if c["cue"] == "match" else contrast_candidates(
             fe["z"], fe["region"], image_size=self.backbone.image_size, z_neg=c["z_neg"], z_pos=c["z_pos"])
@@ -173,7 +183,10 @@ class S3POT(nn.Module):
         dense = self.mask_prompt_embedding(z_px, region_px) if c["mask_prompt"] == "contrast" else None
         feats = fe["raw_enh"] if c["decode_on"] == "enhanced" else raw
         masks, iou, _ = decoder_pass(self.backbone, feats, torch.cat([chosen, pad_point], 1), dense)
-        return dict(logits=masks[:, :1], iou=iou[:, :1], candidates=cand, labels=labels, keep=keep, scores=scores, **fe)
+        logits = masks[:, :1]
+        if c["fuse"]:  # the output: SAM's mask plus the contrast evidence it was prompted with, weighted (see below)
+            logits = logits + c["fuse"] * self.contrast_logits(z_px, region_px)[:, None]
+        return dict(logits=logits, iou=iou[:, :1], candidates=cand, labels=labels, keep=keep, scores=scores, **fe)
 
     def trainable_parameters(self) -> list[nn.Parameter]:
         "The parameters an optimiser should see."

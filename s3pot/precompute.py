@@ -23,8 +23,8 @@ from .distributed import barrier, rank_world, shard_range
 from .images import atomic_dir, read_image, read_labels, write_png
 
 # %% auto #0
-__all__ = ['REFERENCES', 'FEATURES_META', 'ARRAYS', 'item_seed', 'generate_references', 'parse_in_frame', 'pixel_contrast',
-           'encode_features', 'FeatureSplit', 'load_features']
+__all__ = ['REFERENCES', 'FEATURES_META', 'ARRAYS', 'item_seed', 'generate_references', 'parse_in_frame', 'colour_difference',
+           'pixel_contrast', 'encode_features', 'FeatureSplit', 'load_features']
 
 # %% ../nbs/13_precompute.ipynb #5d7168a6
 def item_seed(id: str, seed: int = 0) -> int:
@@ -92,11 +92,17 @@ def parse_in_frame(parse: torch.Tensor, backbone: SamBackbone) -> torch.Tensor:
     return F.interpolate(x, (g, g), mode="nearest-exact")[:, 0].to(torch.uint8)
 
 # %% ../nbs/13_precompute.ipynb #9363c9aa
-def pixel_contrast(images: torch.Tensor, references: torch.Tensor, backbone: SamBackbone) -> torch.Tensor:
-    "Mean absolute RGB difference (B, 4h, 4w) of images and references (B, 3, H, W) in [0, 1], in the encoder's frame (padding 0)."
-    if images.ndim != 4 or images.shape != references.shape:
+def colour_difference(images: torch.Tensor, references: torch.Tensor) -> torch.Tensor:
+    "Mean absolute chroma difference (B, H, W): |ΔCb| + |ΔCr| over 2 (BT.601) of images and references (B, 3, H, W) in [0, 1]."
+    if images.ndim != 4 or images.shape != references.shape or images.shape[1] != 3:
         raise ValueError(f"images and references must both be (B, 3, H, W), got {tuple(images.shape)} and {tuple(references.shape)}")
-    d = (images.float() - references.float()).abs().mean(1, keepdim=True)
+    d = images.float() - references.float()
+    luma = (0.299 * d[:, 0] + 0.587 * d[:, 1] + 0.114 * d[:, 2])[:, None]  # linear, so Δ(chroma) = chroma(Δ)
+    return (d[:, [2, 0]] - luma).abs().mean(1)                              # Cb ∝ B − Y, Cr ∝ R − Y
+
+def pixel_contrast(images: torch.Tensor, references: torch.Tensor, backbone: SamBackbone) -> torch.Tensor:
+    "`colour_difference` (B, 4h, 4w) of images and references (B, 3, H, W) in [0, 1], in the encoder's frame (padding 0)."
+    d = colour_difference(images, references)[:, None]
     h, w = backbone.resized_size(d.shape[-2:])
     d = F.interpolate(d, (h, w), mode="bilinear", align_corners=False, antialias=True)
     s = backbone.image_size
@@ -129,7 +135,7 @@ class _Pairs(Dataset):
 def _meta(backbone: SamBackbone, dtype: torch.dtype) -> dict:
     return dict(kind=getattr(backbone.sam, "s3pot_config", {}).get("kind", "sam"), image_size=backbone.image_size,
                 embed_dim=backbone.embed_dim, grid=list(backbone.grid), dtype=str(dtype).removeprefix("torch."),
-                contrast="rgb_l1")  # what diff.npy holds: a cache from before it existed is encoded again
+                contrast="chroma_l1")  # what diff.npy holds: a cache from before it existed is encoded again
 
 # %% ../nbs/13_precompute.ipynb #ecc758d5
 ARRAYS = ("raw", "ref", "parse", "diff")

@@ -76,7 +76,7 @@ def test_evaluate(smoke_repo):
     assert table.loc["S³POT (general)", "images"] == n_test
     assert table.loc["S³POT (per-image)", "images"] == table.loc["S³POT (general, same images)", "images"]
     metrics = json.loads((data/"metrics/evaluate.json").read_text())
-    for key in ("s3pot_general", "s3pot_per_image", "general_same_images", "whole_face", "parser_only", "pixel_difference",
+    for key in ("s3pot_general", "s3pot_per_image", "general_same_images", "whole_face", "parser_only", "pixel_difference", "colour_difference",
                 "token_contrast", "sam_topk", "upper_bound"):
         entry = metrics["test"][key]
         assert 0 <= entry["ci95"][0] <= entry["iou"] + 1e-9 and entry["iou"] <= entry["ci95"][1] + 1e-9 <= 1 + 1e-9, (key, entry)
