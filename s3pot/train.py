@@ -95,6 +95,7 @@ def train_general(model: S3POT, train: FeatureSplit, val: FeatureSplit, run_dir,
     if len(train) == 0: raise ValueError("the train split has no cached features")
     run_dir = Path(run_dir)
     if not bool(model.contrast_fitted): model.fit_contrast(train, seed=seed)  # label-free statistics of the train split
+    if epochs == 0: return pd.DataFrame(columns=["epoch"])  # the model as built (the default profile: see params.yaml)
     L.seed_everything(seed, workers=True, verbose=False)
     steps = epochs * -(-len(train) // batch_size)
     module = S3POTModule(model, loss or S3POTLoss(), lr=lr, weight_decay=weight_decay, max_steps=steps)
