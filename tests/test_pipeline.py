@@ -58,7 +58,8 @@ def test_train_s3pot(smoke_repo):
     from s3pot.model import load_s3pot
     data = smoke_repo/"data"
     model = load_s3pot(data/"models/s3pot", SamBackbone.from_pretrained(data/"models/sam"))
-    assert model.config["target"] == "visible"
+    configured = yaml.safe_load((smoke_repo/"params.yaml").read_text())["train_s3pot"]["model"]
+    assert {k: model.config[k] for k in configured} == configured   # the saved head is the configured one
     metrics = json.loads((data/"metrics/train_s3pot.json").read_text())
     for key in ("val_iou_general", "val_iou_per_image", "per_image_seconds"):
         assert 0 <= metrics[key] <= (1 if "iou" in key else 60), (key, metrics[key])
