@@ -225,18 +225,25 @@ def lowres_iou(logits: torch.Tensor, split: SupervisedSplit) -> float:
     return float(np.mean(count_scores(tp, fp, fn, 0 * tp)["iou"]))
 
 def train_upper_bound(train: SupervisedSplit, val: SupervisedSplit, *, max_epochs: int = 30, patience: int = 3,
-                      batch_size: int = 16, lr: float = 1e-3, width: int = 96, seed: int = 0,
+                      batch_size: int = 16, lr: float = 1e-3, width: int = 96, seed: int = 0, init: DenseOracle | None = None,
                       progress: bool = True) -> tuple[UpperBound, pd.DataFrame]:
-    "An `UpperBound` trained on `train` with its masks, early-stopped on val IoU; returns the best epoch's model and the history."
+    """An `UpperBound` trained on `train` with its masks, early-stopped on val IoU; returns the best epoch's model and the history.
+    `init`: a trained dense head to start from; the pixel branch then starts silent, so epoch 0 (no training) is that head."""
     from tqdm.auto import tqdm
     for name, s in (("train", train), ("val", val)):
         if not (len(s) == len(s.images) == len(s.search) == len(s.occluded)): raise ValueError(f"{name}: rows of features, images, search and targets differ")
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     head = UpperBound(train.features.raw.shape[1], width=width)
-    opt = torch.optim.AdamW(head.parameters(), lr=lr)
     best, best_epoch, best_state, history = -1.0, 0, None, []
-    for epoch in range(max_epochs):
+    if init is not None:  # a warm start: the upper bound begins as the dense head and can only be kept if it beats it on val
+        head.dense.load_state_dict(init.state_dict())
+        nn.init.zeros_(head.fuse[-1].weight); nn.init.zeros_(head.fuse[-1].bias)
+        best = lowres_iou(upper_bound_logits(head, val), val)
+        best_state, history = copy.deepcopy(head.state_dict()), [dict(epoch=0, loss=float("nan"), val_iou=best)]
+    opt = torch.optim.AdamW(head.parameters(), lr=lr)
+    start = len(history)
+    for epoch in range(start, start + max_epochs):
         head.train()
         order, losses = torch.randperm(len(train), generator=g).tolist(), []
         for start in tqdm(range(0, len(order), batch_size), desc=f"upper bound epoch {epoch}", disable=not progress):

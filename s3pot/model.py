@@ -4,7 +4,7 @@
 
 # %% ../nbs/23_model.ipynb #8849a22d
 from __future__ import annotations
-import copy, json, warnings
+import copy, dataclasses, json, warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,7 +51,8 @@ class S3POT(nn.Module):
                  decode_on: str = "enhanced", train_decoder: bool = False, heads: int = 4,
                  exclude: Sequence[str] = FACE_REGION_EXCLUDE, region: str = "amodal", region_dilate: float = 0.0,
                  cue: str = "match", contrast: str = "tokens", window: int = 0, contrast_norm: str = "dataset", z_neg: float = 2.5,
-                 z_pos: float = 0.0, mask_prompt: str = "none", prompt_scale: float = 2.0, fuse: float = 0.0, seed: int = 0):
+                 z_pos: float = 0.0, mask_prompt: str = "none", prompt_scale: float = 2.0, fuse: float = 0.0, hide: float = 0.0,
+                 seed: int = 0):
         super().__init__()
         for name, value, allowed in (("target", target, TARGETS), ("region", region, REGION_KINDS), ("decode_on", decode_on, ("enhanced", "raw")),
                                      ("cue", cue, CUES), ("contrast", contrast, CONTRASTS), ("mask_prompt", mask_prompt, MASK_PROMPTS),
@@ -60,6 +61,7 @@ class S3POT(nn.Module):
         if k_pos < 1 or k_neg < 0: raise ValueError(f"keep at least one positive (k_pos={k_pos}) and k_neg ≥ 0 (k_neg={k_neg})")
         if z_pos >= z_neg: raise ValueError(f"z_pos ({z_pos}) must lie below z_neg ({z_neg})")
         if fuse < 0: raise ValueError(f"fuse weighs the contrast added to the output: ≥ 0, got {fuse}")
+        if not 0 <= hide < 1: raise ValueError(f"hide is the fraction of the token grid hidden in training: in [0, 1), got {hide}")
         backbone.requires_grad_(False).eval()
         if train_decoder: backbone = _own_decoder(backbone)
         self.backbone = backbone
@@ -69,11 +71,11 @@ class S3POT(nn.Module):
                            k_pos=k_pos, k_neg=k_neg, target=target, decode_on=decode_on, train_decoder=train_decoder,
                            heads=heads, exclude=list(exclude), region=region, region_dilate=region_dilate, cue=cue,
                            contrast=contrast, window=window, contrast_norm=contrast_norm, z_neg=z_neg, z_pos=z_pos,
-                           mask_prompt=mask_prompt, prompt_scale=prompt_scale, fuse=fuse, seed=seed)
+                           mask_prompt=mask_prompt, prompt_scale=prompt_scale, fuse=fuse, hide=hide, seed=seed)
         # median and robust scale of the token and the pixel contrast over a dataset's search regions (fit_contrast)
         self.register_buffer("contrast_stats", torch.tensor([0.0, 1.0, 0.0, 1.0]))
         self.register_buffer("contrast_fitted", torch.tensor(False))
-        self.generator = torch.Generator().manual_seed(seed)  # the random-matching ablation only
+        self.generator = torch.Generator().manual_seed(seed)  # random matching and the hidden boxes of training
 
     @property
     def reads_pixels(self) -> bool:
@@ -147,9 +149,17 @@ class S3POT(nn.Module):
         occ = (c["prompt_scale"] * (z_px - c["z_neg"])).clamp(-8, 8)
         return (occ if c["target"] == "occlusion" else -occ).masked_fill(~region_px, -8.0)
 
-    def mask_prompt_embedding(self, z_px: torch.Tensor, region_px: torch.Tensor) -> torch.Tensor:
-        "SAM's dense prompt (B, C, h, w) from the contrast z (B, 4h, 4w)."
-        return self.backbone.sam.prompt_encoder._embed_masks(self.contrast_logits(z_px, region_px)[:, None])
+    def hidden_cells(self, b: int, grid: tuple[int, int], device) -> torch.Tensor | None:
+        "In training with `hide` > 0: one random box per image (B, h, w) bool, `hide` of the token grid, whose evidence is withheld; else None."
+        if not (self.training and self.config["hide"]): return None
+        h, w = grid
+        side_h, side_w = max(1, round(h * self.config["hide"] ** 0.5)), max(1, round(w * self.config["hide"] ** 0.5))
+        top = torch.randint(0, h - side_h + 1, (b,), generator=self.generator)
+        left = torch.randint(0, w - side_w + 1, (b,), generator=self.generator)
+        rows, cols = torch.arange(h)[None, :, None], torch.arange(w)[None, None, :]
+        box = ((rows >= top[:, None, None]) & (rows < (top + side_h)[:, None, None])
+               & (cols >= left[:, None, None]) & (cols < (left + side_w)[:, None, None]))
+        return box.to(device)
 
     def decoder_labels(self, labels: torch.Tensor) -> torch.Tensor:
         "Candidate labels (1 visible, 0 occlusion, -1 padding) in the decoder's polarity."
@@ -165,27 +175,36 @@ class S3POT(nn.Module):
             fe["z"], z_px = self.contrast_z(raw, ref, diff, fe["region"], region_px)
         cand = self.candidates(fe) if c["cue"] == "match" else contrast_candidates(
             fe["z"], fe["region"], image_size=self.backbone.image_size, z_neg=c["z_neg"], z_pos=c["z_pos"])
-        labels = self.decoder_labels(cand.labels)
-        sparse = self.backbone.sam.prompt_encoder(points=(cand.points, labels), boxes=None, masks=None)[0]
+        labels = self.decoder_labels(cand.labels)   # what the losses read: every candidate
+        hidden = self.hidden_cells(raw.shape[0], tuple(fe["region"].shape[-2:]), raw.device)
+        shown = cand   # the candidates that may prompt
+        if hidden is not None:  # training's hidden box: its candidates prompt nothing and its contrast reaches neither prompt nor output,
+            # so the losses there can only be met from the image features and the evidence around it (see below)
+            hid = hidden.flatten(1).gather(1, cand.tokens)
+            shown = dataclasses.replace(cand, labels=cand.labels.masked_fill(hid, -1), prior=cand.prior.masked_fill(hid, float("-inf")))
+        sparse = self.backbone.sam.prompt_encoder(points=(shown.points, self.decoder_labels(shown.labels)), boxes=None, masks=None)[0]
         prompts, pad_point = sparse[:, :-1], sparse[:, -1:]
         if self.screen is not None:
-            scores = self.screen(prompts, cand.labels, cand.cues, cand.prior)
-            keep = select_top(scores, cand.labels, k_pos=c["k_pos"], k_neg=c["k_neg"])
+            scores = self.screen(prompts, shown.labels, shown.cues, shown.prior)
+            keep = select_top(scores, shown.labels, k_pos=c["k_pos"], k_neg=c["k_neg"])
         else:  # the ablation without screening: every candidate goes to the decoder
-            scores = cand.prior
-            keep = torch.where(cand.valid, torch.arange(cand.labels.shape[1], device=raw.device), -1)
+            scores = shown.prior
+            keep = torch.where(shown.valid, torch.arange(shown.labels.shape[1], device=raw.device), -1)
         chosen = prompts.gather(1, keep.clamp(min=0)[..., None].expand(-1, -1, prompts.shape[-1]))
         # straight-through gate: 1 in the forward pass, the score's sigmoid in the backward pass
         gate = torch.sigmoid(scores.gather(1, keep.clamp(min=0)).clamp(min=-30))
         chosen = chosen * (1 + gate - gate.detach())[..., None]
         not_a_point = self.backbone.sam.prompt_encoder.not_a_point_embed.weight
         chosen = torch.where((keep >= 0)[..., None], chosen, not_a_point)
-        dense = self.mask_prompt_embedding(z_px, region_px) if c["mask_prompt"] == "contrast" else None
+        evidence = self.contrast_logits(z_px, region_px) if c["mask_prompt"] == "contrast" or c["fuse"] else None
+        if evidence is not None and hidden is not None:  # 0: "no evidence either way" inside the hidden box
+            evidence = evidence.masked_fill(F.interpolate(hidden[:, None].float(), size=tuple(evidence.shape[-2:]))[:, 0] > 0, 0.0)
+        dense = self.backbone.sam.prompt_encoder._embed_masks(evidence[:, None]) if c["mask_prompt"] == "contrast" else None
         feats = fe["raw_enh"] if c["decode_on"] == "enhanced" else raw
         masks, iou, _ = decoder_pass(self.backbone, feats, torch.cat([chosen, pad_point], 1), dense)
         logits = masks[:, :1]
         if c["fuse"]:  # the output: SAM's mask plus the contrast evidence it was prompted with, weighted (see below)
-            logits = logits + c["fuse"] * self.contrast_logits(z_px, region_px)[:, None]
+            logits = logits + c["fuse"] * evidence[:, None]
         return dict(logits=logits, iou=iou[:, :1], candidates=cand, labels=labels, keep=keep, scores=scores, **fe)
 
     def trainable_parameters(self) -> list[nn.Parameter]:

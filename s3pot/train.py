@@ -180,13 +180,17 @@ def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse
         if local.screen is not None:
             local.screen = PromptScreen(backbone.embed_dim, heads=local.config["heads"])
     local.train()
-    opt = torch.optim.AdamW(local.trainable_parameters(), lr=lr)
-    best, best_logits, since, n = float("inf"), None, 0, 0
+    weights = local.trainable_parameters()
+    opt = torch.optim.AdamW(weights, lr=lr)
+    best, best_weights, since, n = float("inf"), None, 0, 0
     for n in range(1, steps + 1):
         out = local(raw, ref, parse, diff)
         total = loss(out["logits"], out["candidates"].tokens, out["labels"], backbone.grid)["total"]
-        if total.item() < best - 1e-4: best, best_logits, since = total.item(), out["logits"].detach(), 0
+        if total.item() < best - 1e-4: best, best_weights, since = total.item(), [w.detach().clone() for w in weights], 0
         else: since += 1
         if since >= patience: break
         opt.zero_grad(); total.backward(); opt.step()
-    return dict(logits=best_logits, steps=n, loss=best, seconds=time.perf_counter() - t0)
+    with torch.no_grad():  # the best step's weights, run in eval mode: training's hidden box (S3POT hide) must not reach the output
+        for w, best_w in zip(weights, best_weights): w.copy_(best_w)
+        logits = local.eval()(raw, ref, parse, diff)["logits"]
+    return dict(logits=logits, steps=n, loss=best, seconds=time.perf_counter() - t0)
