@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from .distributed import all_ranks_sum, world_size
 
 # %% auto #0
-__all__ = ['LOSS_TERMS', 'point_logits', 'loss_terms', 'S3POTLoss']
+__all__ = ['LOSS_TERMS', 'point_logits', 'loss_terms', 'dense_term', 'S3POTLoss']
 
 # %% ../nbs/22_losses.ipynb #77c6cd9d
 def point_logits(logits: torch.Tensor, tokens: torch.Tensor, grid: tuple[int, int]) -> torch.Tensor:
@@ -22,7 +22,7 @@ def point_logits(logits: torch.Tensor, tokens: torch.Tensor, grid: tuple[int, in
     return cells.gather(1, tokens)
 
 # %% ../nbs/22_losses.ipynb #cba3dc6f
-LOSS_TERMS = ("recall", "occlusion", "punish")
+LOSS_TERMS = ("recall", "occlusion", "punish", "dense")
 
 def _masked_mean(x: torch.Tensor, mask: torch.Tensor, count: torch.Tensor) -> torch.Tensor:
     "Sum of `x` over `mask` divided by this rank's share of the batch-wide `count`."
@@ -35,6 +35,15 @@ def loss_terms(p: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]
     recall = torch.where(n_pos > 0, 1 - _masked_mean(p, pos, n_pos), p.new_zeros(()))
     return dict(recall=recall, occlusion=_masked_mean(p, neg, n_neg), punish=_masked_mean(F.relu(0.5 - p), pos, n_pos))
 
+def dense_term(logits: torch.Tensor, pseudo: torch.Tensor) -> torch.Tensor:
+    "Balanced cross-entropy of mask logits (B, 1, H', W') against pseudo-labels (B, H', W'): 1 the decoder's class, 0 the other, -1 no label."
+    if logits.ndim != 4 or logits.shape[1] != 1 or logits.shape[-2:] != pseudo.shape[-2:] or logits.shape[0] != pseudo.shape[0]:
+        raise ValueError(f"logits (B, 1, H, W) and pseudo (B, H, W) must agree, got {tuple(logits.shape)} and {tuple(pseudo.shape)}")
+    x, pos, neg = logits[:, 0], (pseudo == 1).float(), (pseudo == 0).float()
+    n_pos, n_neg = all_ranks_sum(torch.stack([pos.sum(), neg.sum()]).detach())
+    # each class weighs one half whatever its area: occluders cover a few percent of the face
+    return (_masked_mean(F.softplus(-x), pos, n_pos) + _masked_mean(F.softplus(x), neg, n_neg)) / 2
+
 class S3POTLoss(nn.Module):
     "Weighted sum of the terms in `weights` (absent or 0: off) from decoder logits and candidates."
     def __init__(self, *, weights: dict[str, float] | None = None, sharpness: float = 10.0):
@@ -45,9 +54,13 @@ class S3POTLoss(nn.Module):
         if not any(self.weights.values()): raise ValueError("every loss term is switched off: nothing to train")
         self.sharpness = sharpness
 
-    def forward(self, logits: torch.Tensor, tokens: torch.Tensor, labels: torch.Tensor, grid: tuple[int, int]) -> dict[str, torch.Tensor]:
-        "Dict of every term and `total`, from logits (B, 1, H', W') and candidates' tokens and decoder-polarity labels (B, N)."
+    def forward(self, logits: torch.Tensor, tokens: torch.Tensor, labels: torch.Tensor, grid: tuple[int, int], *,
+                decoder_logits: torch.Tensor | None = None, pseudo: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        "Dict of every term and `total`, from logits (B, 1, H', W') and candidates' tokens and decoder-polarity labels (B, N); the dense term also reads the decoder's own logits and `pseudo` (below)."
         p = torch.sigmoid(self.sharpness * point_logits(logits, tokens, grid))
         terms = loss_terms(p, labels)
+        if self.weights.get("dense"):
+            if decoder_logits is None or pseudo is None: raise ValueError("the dense term needs decoder_logits and pseudo (S3POT's output has both)")
+            terms["dense"] = dense_term(decoder_logits, pseudo)
         terms["total"] = sum(w * terms[k] for k, w in self.weights.items() if w)
         return terms

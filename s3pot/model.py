@@ -161,6 +161,12 @@ class S3POT(nn.Module):
                & (cols >= left[:, None, None]) & (cols < (left + side_w)[:, None, None]))
         return box.to(device)
 
+    def pseudo_labels(self, z_px: torch.Tensor, region_px: torch.Tensor) -> torch.Tensor:
+        "The contrast's confident cuts (B, 4h, 4w) in the decoder's polarity, for the dense loss: z ≥ z_neg occluded, z ≤ z_pos visible, -1 between and outside the region."
+        c = self.config
+        labels = torch.where(z_px >= c["z_neg"], 0, torch.where(z_px <= c["z_pos"], 1, -1))   # candidates' labels: 1 visible, 0 occlusion
+        return self.decoder_labels(labels).masked_fill(~region_px, -1)
+
     def decoder_labels(self, labels: torch.Tensor) -> torch.Tensor:
         "Candidate labels (1 visible, 0 occlusion, -1 padding) in the decoder's polarity."
         return labels if self.config["target"] == "visible" else torch.where(labels >= 0, 1 - labels, labels)
@@ -205,7 +211,9 @@ class S3POT(nn.Module):
         logits = masks[:, :1]
         if c["fuse"]:  # the output: SAM's mask plus the contrast evidence it was prompted with, weighted (see below)
             logits = logits + c["fuse"] * evidence[:, None]
-        return dict(logits=logits, iou=iou[:, :1], candidates=cand, labels=labels, keep=keep, scores=scores, **fe)
+        pseudo = self.pseudo_labels(z_px, region_px) if self.reads_contrast else None
+        return dict(logits=logits, decoder_logits=masks[:, :1], pseudo=pseudo, iou=iou[:, :1], candidates=cand, labels=labels,
+                    keep=keep, scores=scores, **fe)
 
     def trainable_parameters(self) -> list[nn.Parameter]:
         "The parameters an optimiser should see."

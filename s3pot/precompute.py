@@ -93,7 +93,7 @@ def parse_in_frame(parse: torch.Tensor, backbone: SamBackbone) -> torch.Tensor:
 
 # %% ../nbs/13_precompute.ipynb #9363c9aa
 def colour_difference(images: torch.Tensor, references: torch.Tensor) -> torch.Tensor:
-    "Mean absolute chroma difference (B, H, W): |ΔCb| + |ΔCr| over 2 (BT.601) of images and references (B, 3, H, W) in [0, 1]."
+    "Mean absolute colour difference (B, H, W) of images and references (B, 3, H, W) in [0, 1]: (|Δ(B − Y)| + |Δ(R − Y)|) / 2, BT.601 luma Y, without the Cb/Cr scale factors (0.564, 0.713)."
     if images.ndim != 4 or images.shape != references.shape or images.shape[1] != 3:
         raise ValueError(f"images and references must both be (B, 3, H, W), got {tuple(images.shape)} and {tuple(references.shape)}")
     d = images.float() - references.float()

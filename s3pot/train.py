@@ -23,8 +23,8 @@ from .distributed import GlobalBatchSampler, rank_world
 from .prompts import PromptScreen
 
 # %% auto #0
-__all__ = ['TRAIN_KNOBS', 'DIST_KNOBS', 'FeatureDataset', 'feature_loader', 'FeatureData', 'S3POTModule', 'train_general',
-           'read_history', 'run_id', 'train_from_params', 'optimize_per_image']
+__all__ = ['TRAIN_KNOBS', 'DIST_KNOBS', 'FeatureDataset', 'feature_loader', 'FeatureData', 'output_loss', 'S3POTModule',
+           'train_general', 'read_history', 'run_id', 'train_from_params', 'optimize_per_image']
 
 # %% ../nbs/24_train.ipynb #87f01aa6
 class FeatureDataset(Dataset):
@@ -55,6 +55,10 @@ class FeatureData(L.LightningDataModule):
     def val_dataloader(self): return self._loader(self.val, False)
 
 # %% ../nbs/24_train.ipynb #43c318b5
+def output_loss(loss: S3POTLoss, out: dict, grid: tuple[int, int]) -> dict[str, torch.Tensor]:
+    "`loss`'s terms on an `S3POT` output: the candidates' terms and, when it is on, the dense one."
+    return loss(out["logits"], out["candidates"].tokens, out["labels"], grid, decoder_logits=out["decoder_logits"], pseudo=out["pseudo"])
+
 class S3POTModule(L.LightningModule):
     "Lightning wrapper: self-supervised training of an `S3POT` on cached features."
     def __init__(self, model: S3POT, loss: S3POTLoss, *, lr: float = 1e-3, weight_decay: float = 1e-2, max_steps: int = 1000):
@@ -64,7 +68,7 @@ class S3POTModule(L.LightningModule):
 
     def step(self, batch: dict) -> dict[str, torch.Tensor]:
         out = self.model(batch["raw"], batch["ref"], batch["parse"], batch["diff"])
-        return self.loss(out["logits"], out["candidates"].tokens, out["labels"], self.model.backbone.grid)
+        return output_loss(self.loss, out, self.model.backbone.grid)
 
     def training_step(self, batch, _):
         terms = self.step(batch)
@@ -185,7 +189,7 @@ def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse
     best, best_weights, since, n = float("inf"), None, 0, 0
     for n in range(1, steps + 1):
         out = local(raw, ref, parse, diff)
-        total = loss(out["logits"], out["candidates"].tokens, out["labels"], backbone.grid)["total"]
+        total = output_loss(loss, out, backbone.grid)["total"]
         if total.item() < best - 1e-4: best, best_weights, since = total.item(), [w.detach().clone() for w in weights], 0
         else: since += 1
         if since >= patience: break
