@@ -4,12 +4,12 @@
 
 # %% ../nbs/30_cli.ipynb #68500a8a
 from __future__ import annotations
-import argparse, importlib.metadata, platform, signal, sys, threading
+import argparse, importlib.metadata, inspect, platform, signal, sys, threading
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['cmd_info', 'cmd_synth', 'cmd_import', 'cmd_collect', 'cmd_annotate', 'cmd_segment', 'cmd_references', 'cmd_features',
-           'cmd_train', 'cmd_stage', 'cmd_promote', 'build_parser', 'Stopped', 'run_command', 'main']
+           'cmd_train', 'cmd_stage', 'cmd_promote', 'build_arg_parser', 'Stopped', 'run_command', 'main']
 
 # %% ../nbs/30_cli.ipynb #f400d5f7
 def cmd_info(args) -> int:
@@ -197,43 +197,52 @@ def _positive(text: str) -> int:
     if n < 1: raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
     return n
 
-def build_parser() -> argparse.ArgumentParser:
+def _defaults(f) -> dict:
+    "The parameter defaults of `f`: an option that passes one on takes it from here, so it is stated once, where `f` declares it."
+    return {k: p.default for k, p in inspect.signature(f).parameters.items() if p.default is not inspect.Parameter.empty}
+
+def build_arg_parser() -> argparse.ArgumentParser:
     "The `s3pot` argument parser with every subcommand."
     from s3pot.faces import DETECTORS
     parser = argparse.ArgumentParser(prog="s3pot", description="Self-supervised face occlusion segmentation (S³POT).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("info", help="versions and configuration").set_defaults(run=cmd_info)
+    from s3pot.data.synth import build_synth_dataset
+    d = _defaults(build_synth_dataset)
     s = sub.add_parser("synth", help="render a synthetic occluded-face dataset",
                        description="Render seeded synthetic faces with occluders, exact occlusion masks and parse maps.")
     s.add_argument("--out", type=Path, required=True, help="dataset folder to write (replaced atomically when done)")
     for split, n in (("train", 100), ("val", 20), ("test", 20)):
         s.add_argument(f"--{split}", type=int, default=n, help=f"number of {split} images (default {n})")
-    s.add_argument("--size", type=int, default=256, help="image side in pixels (default 256)")
-    s.add_argument("--seed", type=int, default=0, help="same seed, same bytes (default 0)")
-    s.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
+    s.add_argument("--size", type=int, default=d["size"], help="image side in pixels (default %(default)s)")
+    s.add_argument("--seed", type=int, default=d["seed"], help="same seed, same bytes (default %(default)s)")
+    s.add_argument("--workers", type=int, default=d["workers"], help="parallel processes (default %(default)s)")
     s.set_defaults(run=cmd_synth)
-    from s3pot.data.real import IMPORTERS
+    from s3pot.data.real import IMPORTERS, import_dataset
+    d = _defaults(import_dataset)
     i = sub.add_parser("import", help="import a real dataset (CelebAMask-HQ, RealOcc, COFW, FaceOcc, a folder)",
                        description="Copy a real dataset from its published folder layout into s3pot's format.")
     i.add_argument("kind", choices=sorted(IMPORTERS), help="which published layout SRC has")
     i.add_argument("src", type=Path, help="the dataset folder (or its parent)")
     i.add_argument("--out", type=Path, required=True, help="dataset folder to write (replaced atomically when done)")
-    i.add_argument("--seed", type=int, default=0, help="seed of the split assignment where none ships (default 0)")
+    i.add_argument("--seed", type=int, default=d["seed"], help="seed of the split assignment where none ships (default %(default)s)")
     i.add_argument("--limit", type=int, default=None, help="import at most this many samples")
     i.add_argument("--skip-bad", action="store_true", help="skip unreadable files with a warning instead of stopping")
     i.set_defaults(run=cmd_import)
+    from s3pot.collect import collect
+    d = _defaults(collect)
     c = sub.add_parser("collect", help="collect aligned face crops from local photos and videos",
                        description="Detect faces in photos and videos, keep large, sharp, well-exposed, distinct ones as "
                                    "square crops, and add them to a dataset folder; rerunning skips sources already processed.")
     c.add_argument("sources", type=Path, nargs="+", help="photo or video files, or folders searched recursively")
     c.add_argument("--out", type=Path, required=True, help="dataset folder to create or extend")
-    c.add_argument("--size", type=int, default=256, help="side of the square crops in pixels (default 256)")
-    c.add_argument("--min-face", type=int, default=64, help="smallest face box side kept, in source pixels (default 64)")
-    c.add_argument("--every", type=int, default=30, help="use every N-th video frame (default 30)")
-    c.add_argument("--seed", type=int, default=0, help="seed of the split assignment (default 0)")
+    c.add_argument("--size", type=int, default=d["size"], help="side of the square crops in pixels (default %(default)s)")
+    c.add_argument("--min-face", type=int, default=d["min_face"], help="smallest face box side kept, in source pixels (default %(default)s)")
+    c.add_argument("--every", type=int, default=d["every"], help="use every N-th video frame (default %(default)s)")
+    c.add_argument("--seed", type=int, default=d["seed"], help="seed of the split assignment (default %(default)s)")
     c.add_argument("--models", type=Path, default=None,
                    help="score each crop's occlusion with S³POT from these models (data/models layout; default: no score)")
-    c.add_argument("--detector", choices=DETECTORS, default="blazeface",
+    c.add_argument("--detector", choices=DETECTORS, default=d["detector"],
                    help="face detector: MediaPipe BlazeFace + face mesh (default), or OpenCV's Haar cascade for comparison")
     c.set_defaults(run=cmd_collect)
     g = sub.add_parser("segment", help="occlusion masks for face photos and videos",
@@ -274,21 +283,23 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-smooth", action="store_true",
                    help="videos: segment each frame on its own, without tracking the face and averaging the mask over frames")
     g.set_defaults(run=cmd_segment)
+    from s3pot.annotate import annotate
     from s3pot.data import SPLITS
+    d = _defaults(annotate)
     a = sub.add_parser("annotate", help="draw occlusion masks in a local web page (SAM clicks, brush), export them",
                        description="Serve a page on 127.0.0.1 to annotate occlusion masks image by image with SAM clicks "
                                    "and a brush; every change is saved under DATASET/annotations/. With --import-coco "
                                    "or --export, convert the annotations and exit instead.")
     a.add_argument("dataset", type=Path, help="dataset folder (with manifest.parquet)")
-    a.add_argument("--sam", type=Path, default=Path("data/models/sam"),
-                   help="SAM folder (save_sam) or official .pth checkpoint (default data/models/sam)")
+    a.add_argument("--sam", type=Path, default=Path(d["sam"]),
+                   help="SAM folder (save_sam) or official .pth checkpoint (default %(default)s)")
     a.add_argument("--no-sam", action="store_true", help="serve without SAM: brush and eraser only")
     a.add_argument("--face-outline", action="store_true",
                    help="draw the mesh face oval of each face (BlazeFace + face mesh) as a guide to the face region")
     a.add_argument("--models", type=Path, default=None,
                    help="pre-fill unannotated images with S³POT's masks from these models (data/models layout; default: empty masks)")
-    a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others expose the page)")
-    a.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    a.add_argument("--host", default=d["host"], help="address to listen on (default %(default)s; others expose the page)")
+    a.add_argument("--port", type=int, default=d["port"], help="port to listen on (default %(default)s)")
     a.add_argument("--split", choices=SPLITS, default=None, help="annotate only this split (default: all)")
     a.add_argument("--import-coco", type=Path, metavar="FILE", help="save the masks of a COCO JSON file, then exit")
     a.add_argument("--export", type=Path, metavar="OUT",
@@ -348,4 +359,4 @@ def run_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `s3pot` command."
-    return run_command(build_parser().parse_args(argv))
+    return run_command(build_arg_parser().parse_args(argv))

@@ -18,13 +18,13 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-from .annotate import coco_mask, coco_rle
 from .collect import VIDEO_SUFFIXES
 from .backbone import SamBackbone, build_tiny_sam, save_sam
 from .faces import Face, FaceBox, box_transform, detect_faces, face_transform, paste_back, to_input, warp_crop
 from .data import PARSE_LABELS, PARSE_PALETTE, file_sha1
 from .data.real import IMAGE_SUFFIXES
 from .images import ImageError, _to_uint8, open_image, read_mask, write_png
+from .masks import coco_mask, coco_rle
 from .matte import MaskOptions, segmentation_outputs
 from .model import S3POT, load_s3pot, occlusion_masks, save_s3pot
 from .parsing import PARSER_BACKENDS, FaceParser, build_parser, face_region, save_parser
@@ -407,7 +407,7 @@ class OcclusionSegmenter:
 
 # %% ../nbs/32_inference.ipynb #43afd50e
 def rle_encode(mask: np.ndarray) -> dict:
-    "COCO compressed RLE `{'size': [h, w], 'counts': str}` of a mask (H, W) (the annotation tool's encoder)."
+    "COCO compressed RLE `{'size': [h, w], 'counts': str}` of a mask (H, W) (`s3pot.masks.coco_rle`, as the annotation tool writes it)."
     return coco_rle(mask)
 
 def rle_decode(rle: dict) -> np.ndarray:
