@@ -5,7 +5,7 @@ under an occluder that stays where it is. Each clip is segmented twice, with smo
 occlusion probability averaged over frames) and with `--no-smooth`; the score is the mean IoU of consecutive frames'
 masks inside the face (`s3pot.video.mask_flicker`; 1 is perfectly steady).
 
-The models are tiny and random (as in nbs/32_inference.ipynb), built here without any pipeline run: the numbers
+The models are tiny and random (as in nbs/32e_segmenter.ipynb), built here without any pipeline run: the numbers
 measure temporal stability, not accuracy (a model wrong in the same way every frame scores 1). Prints a markdown table.
 
     .venv/bin/python benchmarks/flicker.py [--frames 24] [--seeds 0 5 9]
@@ -18,7 +18,7 @@ from _harness import table  # benchmarks/ is on sys.path when a script here runs
 
 
 def tiny_models(folder: Path) -> Path:
-    "Random tiny models in the data/models layout (those of nbs/32_inference.ipynb)."
+    "Random tiny models in the data/models layout (those of nbs/32e_segmenter.ipynb)."
     import torch
     from s3pot.backbone import SamBackbone, build_tiny_sam, save_sam
     from s3pot.model import S3POT, save_s3pot

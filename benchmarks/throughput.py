@@ -1,4 +1,4 @@
-"""How fast does `s3pot.inference.OcclusionSegmenter` run on a CPU, and where does the time go?
+"""How fast does `s3pot.segmenter.OcclusionSegmenter` run on a CPU, and where does the time go?
 
 Measures, for 256 × 256 face photos:
   1. images per second at batch sizes 1, 8 and 32, split by stage (detect, parse, RF, encoder ×2, FE, PS,

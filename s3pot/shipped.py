@@ -12,7 +12,7 @@ import torch
 import s3pot
 from .backbone import load_sam
 from .images import atomic_dir
-from .inference import MODEL_LAYOUT, SEGMENTER_CONFIG, OcclusionSegmenter
+from .segmenter import MODEL_LAYOUT, SEGMENTER_CONFIG, OcclusionSegmenter
 
 # %% auto #0
 __all__ = ['WEIGHTS_DIR', 'FOUNDATION_SAM', 'PACKAGE_MODELS', 'RUN_MODELS', 'PROVENANCE', 'REMAKE', 'PROMOTED', 'file_sha256',

@@ -16,11 +16,12 @@ from tqdm.auto import tqdm
 from .data.synth import render_sample
 from .faces import box_iou, warp_crop
 from .images import ImageError, read_mask
-from .inference import (RECORDS, SUMMARY_COLUMNS, OcclusionSegmenter, _atomic, _Crop, _input_key, _record_path,
-                             _result_row, _row, _text, _write_masks, _write_record, _written_mask)
+from .inference import (RECORDS, SUMMARY_COLUMNS, _atomic, _input_key, _record_path, _result_row, _row, _text,
+                             _write_masks, _write_record, _written_mask)
 from .matte import MaskOptions, mask_outputs, photo_maps, region_keep
 from .model import remove_small
 from .parsing import face_region
+from .segmenter import OcclusionSegmenter, _Crop
 
 # %% auto #0
 __all__ = ['SMOOTH', 'CUT_DIFF', 'MIN_TRACK_IOU', 'FRAMES_CSV', 'STATE_FILE', 'video_info', 'read_frames', 'write_video',

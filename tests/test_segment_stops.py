@@ -17,7 +17,7 @@ N_FACES, N_WALLS = 9, 3
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
-    "Random tiny models in the data/models layout (as in nbs/32_inference.ipynb) and photos with and without a face."
+    "Random tiny models in the data/models layout (as in nbs/32e_segmenter.ipynb) and photos with and without a face."
     root = tmp_path_factory.mktemp("segment")
     tiny_models(root/"models")
     photos = root/"photos"; photos.mkdir()
