@@ -1,5 +1,6 @@
-"Val only, dev protocol: S³POT variants trained (or not) on the first N train images vs the untrained model; each cut chosen on the same 200 val images.
-Usage: python benchmarks/train_variants.py THREADS CONFIGS_JSON N_TRAIN   (after `dvc repro features`)"
+"""Val only, dev protocol: S³POT variants trained (or not) on the first N train images vs the untrained model; each cut chosen on the same 200 val images.
+Usage: python benchmarks/train_variants.py THREADS CONFIGS_JSON N_TRAIN   (after `dvc repro features`)
+"""
 import dataclasses, json, sys, time, tempfile
 import torch
 from s3pot.backbone import SamBackbone

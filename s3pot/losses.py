@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from .distributed import all_ranks_sum, world_size
 
 # %% auto #0
-__all__ = ['LOSS_TERMS', 'point_logits', 'loss_terms', 'dense_term', 'S3POTLoss']
+__all__ = ['LOSS_TERMS', 'point_logits', 'loss_terms', 'dense_term', 'confident_labels', 'S3POTLoss']
 
 # %% ../nbs/22_losses.ipynb #77c6cd9d
 def point_logits(logits: torch.Tensor, tokens: torch.Tensor, grid: tuple[int, int]) -> torch.Tensor:
@@ -22,7 +22,7 @@ def point_logits(logits: torch.Tensor, tokens: torch.Tensor, grid: tuple[int, in
     return cells.gather(1, tokens)
 
 # %% ../nbs/22_losses.ipynb #cba3dc6f
-LOSS_TERMS = ("recall", "occlusion", "punish", "dense")
+LOSS_TERMS = ("recall", "occlusion", "punish", "dense", "teacher")
 
 def _masked_mean(x: torch.Tensor, mask: torch.Tensor, count: torch.Tensor) -> torch.Tensor:
     "Sum of `x` over `mask` divided by this rank's share of the batch-wide `count`."
@@ -44,23 +44,34 @@ def dense_term(logits: torch.Tensor, pseudo: torch.Tensor) -> torch.Tensor:
     # each class weighs one half whatever its area: occluders cover a few percent of the face
     return (_masked_mean(F.softplus(-x), pos, n_pos) + _masked_mean(F.softplus(x), neg, n_neg)) / 2
 
+def confident_labels(logits: torch.Tensor, region: torch.Tensor, *, low: float = 0.2, high: float = 0.8) -> torch.Tensor:
+    "A teacher's mask logits (B, 1, H', W') as pseudo-labels (B, H', W'): 1 where its probability ≥ `high`, 0 where ≤ `low`, -1 between and outside `region` (B, H', W') bool."
+    if not 0 < low < high < 1: raise ValueError(f"need 0 < low < high < 1, got low={low}, high={high}")
+    p = torch.sigmoid(logits.detach().float()[:, 0])
+    return torch.where(p >= high, 1, torch.where(p <= low, 0, -1)).masked_fill(~region, -1)
+
 class S3POTLoss(nn.Module):
     "Weighted sum of the terms in `weights` (absent or 0: off) from decoder logits and candidates."
-    def __init__(self, *, weights: dict[str, float] | None = None, sharpness: float = 10.0):
+    def __init__(self, *, weights: dict[str, float] | None = None, sharpness: float = 10.0, confidence: tuple[float, float] = (0.2, 0.8)):
         super().__init__()
         self.weights = dict(recall=1.0, occlusion=1.0, punish=0.5) if weights is None else dict(weights)
         unknown = set(self.weights) - set(LOSS_TERMS)
         if unknown: raise ValueError(f"unknown loss terms {sorted(unknown)}; the terms are {LOSS_TERMS}")
         if not any(self.weights.values()): raise ValueError("every loss term is switched off: nothing to train")
-        self.sharpness = sharpness
+        self.sharpness, self.confidence = sharpness, tuple(confidence)
+        confident_labels(torch.zeros(1, 1, 1, 1), torch.ones(1, 1, 1, dtype=torch.bool), low=self.confidence[0], high=self.confidence[1])  # checks them
 
     def forward(self, logits: torch.Tensor, tokens: torch.Tensor, labels: torch.Tensor, grid: tuple[int, int], *,
-                decoder_logits: torch.Tensor | None = None, pseudo: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
-        "Dict of every term and `total`, from logits (B, 1, H', W') and candidates' tokens and decoder-polarity labels (B, N); the dense term also reads the decoder's own logits and `pseudo` (below)."
+                decoder_logits: torch.Tensor | None = None, pseudo: torch.Tensor | None = None,
+                teacher_logits: torch.Tensor | None = None, region: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+        "Dict of every term and `total`, from logits (B, 1, H', W') and candidates' tokens and decoder-polarity labels (B, N); the dense term also reads the decoder's own logits and `pseudo`, the teacher term a teacher's logits and the search `region` (below)."
         p = torch.sigmoid(self.sharpness * point_logits(logits, tokens, grid))
         terms = loss_terms(p, labels)
         if self.weights.get("dense"):
             if decoder_logits is None or pseudo is None: raise ValueError("the dense term needs decoder_logits and pseudo (S3POT's output has both)")
             terms["dense"] = dense_term(decoder_logits, pseudo)
+        if self.weights.get("teacher"):
+            if teacher_logits is None or region is None: raise ValueError("the teacher term needs teacher_logits and region (s3pot.train passes them)")
+            terms["teacher"] = dense_term(logits, confident_labels(teacher_logits, region, low=self.confidence[0], high=self.confidence[1]))
         terms["total"] = sum(w * terms[k] for k, w in self.weights.items() if w)
         return terms

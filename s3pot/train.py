@@ -23,8 +23,9 @@ from .distributed import GlobalBatchSampler, rank_world
 from .prompts import PromptScreen
 
 # %% auto #0
-__all__ = ['TRAIN_KNOBS', 'DIST_KNOBS', 'FeatureDataset', 'feature_loader', 'FeatureData', 'output_loss', 'S3POTModule',
-           'train_general', 'read_history', 'run_id', 'train_from_params', 'optimize_per_image']
+__all__ = ['TRAIN_KNOBS', 'DIST_KNOBS', 'FeatureDataset', 'feature_loader', 'FeatureData', 'output_loss', 'head_copy',
+           'frozen_teacher', 'teacher_view', 'S3POTModule', 'train_general', 'read_history', 'run_id',
+           'train_from_params', 'optimize_per_image']
 
 # %% ../nbs/24_train.ipynb #87f01aa6
 class FeatureDataset(Dataset):
@@ -55,20 +56,46 @@ class FeatureData(L.LightningDataModule):
     def val_dataloader(self): return self._loader(self.val, False)
 
 # %% ../nbs/24_train.ipynb #43c318b5
-def output_loss(loss: S3POTLoss, out: dict, grid: tuple[int, int]) -> dict[str, torch.Tensor]:
-    "`loss`'s terms on an `S3POT` output: the candidates' terms and, when it is on, the dense one."
-    return loss(out["logits"], out["candidates"].tokens, out["labels"], grid, decoder_logits=out["decoder_logits"], pseudo=out["pseudo"])
+def output_loss(loss: S3POTLoss, out: dict, grid: tuple[int, int], teacher_logits: torch.Tensor | None = None,
+                region: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+    "`loss`'s terms on an `S3POT` output: the candidates' terms and, when they are on, the dense and the teacher terms."
+    return loss(out["logits"], out["candidates"].tokens, out["labels"], grid, decoder_logits=out["decoder_logits"], pseudo=out["pseudo"],
+                teacher_logits=teacher_logits, region=region)
+
+def head_copy(model: S3POT) -> S3POT:
+    "A copy of `model` sharing its frozen SAM; a decoder that trains gets its own copy, so training the copy never changes `model`."
+    backbone, model.backbone = model.backbone, None   # share SAM instead of deep-copying it
+    try: copied = copy.deepcopy(model)
+    finally: model.backbone = backbone
+    copied.backbone = copied.enhancer.backbone = _own_decoder(backbone) if model.config["train_decoder"] else backbone
+    return copied
+
+def frozen_teacher(model: S3POT) -> S3POT:
+    "A frozen copy of `model` in eval mode, whose output the teacher loss term distils."
+    return head_copy(model).requires_grad_(False).eval()
+
+@torch.no_grad()
+def teacher_view(teacher: S3POT | None, batch: dict) -> dict:
+    "The keyword arguments of the teacher term for `batch`: the teacher's output logits and the search region; none without a teacher."
+    if teacher is None: return {}
+    was_training = teacher.training
+    try: logits = teacher.eval()(batch["raw"], batch["ref"], batch["parse"], batch["diff"])["logits"]   # eval: nothing hidden
+    finally: teacher.train(was_training)
+    return dict(teacher_logits=logits, region=teacher.search_region(batch["parse"]))
 
 class S3POTModule(L.LightningModule):
     "Lightning wrapper: self-supervised training of an `S3POT` on cached features."
     def __init__(self, model: S3POT, loss: S3POTLoss, *, lr: float = 1e-3, weight_decay: float = 1e-2, max_steps: int = 1000):
         super().__init__()
         self.model, self.loss, self.lr, self.weight_decay, self.max_steps = model, loss, lr, weight_decay, max_steps
+        # the teacher term's teacher: the model as it enters training, frozen (its weights stay out of the checkpoints)
+        self.teacher = frozen_teacher(model) if loss.weights.get("teacher") else None
         self.strict_loading = False
 
     def step(self, batch: dict) -> dict[str, torch.Tensor]:
+        view = teacher_view(self.teacher, batch)
         out = self.model(batch["raw"], batch["ref"], batch["parse"], batch["diff"])
-        return output_loss(self.loss, out, self.model.backbone.grid)
+        return output_loss(self.loss, out, self.model.backbone.grid, **view)
 
     def training_step(self, batch, _):
         terms = self.step(batch)
@@ -87,8 +114,8 @@ class S3POTModule(L.LightningModule):
         return dict(optimizer=opt, lr_scheduler=dict(scheduler=sched, interval="step"))
 
     def on_save_checkpoint(self, checkpoint):
-        checkpoint["state_dict"] = {k: v for k, v in checkpoint["state_dict"].items() if "backbone." not in k
-                                    or (self.model.config["train_decoder"] and ".sam.mask_decoder." in k)}
+        checkpoint["state_dict"] = {k: v for k, v in checkpoint["state_dict"].items() if not k.startswith("teacher.") and
+                                    ("backbone." not in k or (self.model.config["train_decoder"] and ".sam.mask_decoder." in k))}
 
 # %% ../nbs/24_train.ipynb #ed12fe69
 def train_general(model: S3POT, train: FeatureSplit, val: FeatureSplit, run_dir, *, loss: S3POTLoss | None = None,
@@ -167,15 +194,13 @@ def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse
                        diff: torch.Tensor | None = None, *,
                        loss: S3POTLoss | None = None, steps: int = 30, lr: float = 1e-3, patience: int = 5,
                        init: str = "general", seed: int = 0) -> dict:
-    "Fit a copy of `model`'s trainable head to one image (1, C, h, w); dict(logits, steps, loss, seconds)."
+    "Fit a copy of `model`'s trainable head to one image (1, C, h, w); dict(logits, steps, loss, seconds). `model` is left as it was."
     if init not in ("general", "scratch"): raise ValueError(f"init must be 'general' or 'scratch', got {init!r}")
     if raw.shape[0] != 1: raise ValueError(f"one image at a time: got a batch of {raw.shape[0]}")
     t0, loss = time.perf_counter(), loss or S3POTLoss()
-    backbone, model.backbone = model.backbone, None   # share SAM instead of deep-copying it
-    try: local = copy.deepcopy(model)
-    finally: model.backbone = backbone
-    # a decoder that trains gets its own copy here: fitting one image must never change the general model
-    local.backbone = local.enhancer.backbone = _own_decoder(backbone) if model.config["train_decoder"] else backbone
+    backbone, local = model.backbone, head_copy(model)   # fitting one image must never change the general model
+    # the teacher term's teacher is the general model itself, shown the whole image
+    view = teacher_view(model, dict(raw=raw, ref=ref, parse=parse, diff=diff)) if loss.weights.get("teacher") else {}
     if init == "scratch":  # the head from scratch; SAM's decoder (copied or frozen) stays pretrained
         torch.manual_seed(seed)
         for name, m in local.named_modules():
@@ -189,7 +214,7 @@ def optimize_per_image(model: S3POT, raw: torch.Tensor, ref: torch.Tensor, parse
     best, best_weights, since, n = float("inf"), None, 0, 0
     for n in range(1, steps + 1):
         out = local(raw, ref, parse, diff)
-        total = output_loss(loss, out, backbone.grid)["total"]
+        total = output_loss(loss, out, backbone.grid, **view)["total"]
         if total.item() < best - 1e-4: best, best_weights, since = total.item(), [w.detach().clone() for w in weights], 0
         else: since += 1
         if since >= patience: break
