@@ -125,6 +125,7 @@ def train_general(model: S3POT, train: FeatureSplit, val: FeatureSplit, run_dir,
     "Train `model` on `train` with early stopping on `val`'s self-supervised loss; loads the best weights back; returns the epoch log."
     if len(train) == 0: raise ValueError("the train split has no cached features")
     run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)  # the stage's output even when nothing trains (epochs 0): DVC requires it
     if not bool(model.contrast_fitted): model.fit_contrast(train, seed=seed)  # label-free statistics of the train split
     if epochs == 0: return pd.DataFrame(columns=["epoch"])  # the model as built (the default profile: see params.yaml)
     L.seed_everything(seed, workers=True, verbose=False)
