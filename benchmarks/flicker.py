@@ -17,25 +17,6 @@ from pathlib import Path
 from _harness import table  # benchmarks/ is on sys.path when a script here runs
 
 
-def tiny_models(folder: Path) -> Path:
-    "Random tiny models in the data/models layout (those of nbs/32e_segmenter.ipynb)."
-    import torch
-    from s3pot.backbone import SamBackbone, build_tiny_sam, save_sam
-    from s3pot.model import S3POT, save_s3pot
-    from s3pot.parsing import build_parser, save_parser
-    from s3pot.reference import ReferenceGenerator, reference_unet_registry, save_generator
-    torch.manual_seed(0)
-    sam = build_tiny_sam(image_size=64, embed_dim=32, depth=2, num_heads=2, window_size=4, global_attn_indexes=(1,),
-                         out_chans=32, decoder_heads=4, decoder_mlp_dim=64, iou_head_hidden_dim=32)
-    save_sam(sam, folder/"sam")
-    parser = build_parser(variant="tiny", size=64, seed=0)
-    with torch.no_grad(): parser.head.bias[1] += 2.0  # lean towards "skin", so that a random parser still sees a face region
-    save_parser(parser, folder/"parser")
-    save_generator(ReferenceGenerator(unet=reference_unet_registry["tiny"]()), folder/"generator")
-    save_s3pot(S3POT(SamBackbone(sam), k_pos=4, k_neg=4), folder/"s3pot")
-    return folder
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=24, help="frames per clip (default 24)")
@@ -45,6 +26,7 @@ def main():
     import torch
     torch.set_num_threads(args.threads)
     from s3pot.inference import OcclusionSegmenter
+    from s3pot.segmenter import tiny_models  # random tiny models: flicker is about the smoothing, not the masks
     from s3pot.video import clip_flicker
     with tempfile.TemporaryDirectory() as tmp:
         seg = OcclusionSegmenter.from_pretrained(tiny_models(Path(tmp)/"models"), steps=4)
