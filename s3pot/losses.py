@@ -44,9 +44,12 @@ def dense_term(logits: torch.Tensor, pseudo: torch.Tensor) -> torch.Tensor:
     # each class weighs one half whatever its area: occluders cover a few percent of the face
     return (_masked_mean(F.softplus(-x), pos, n_pos) + _masked_mean(F.softplus(x), neg, n_neg)) / 2
 
+def _check_confidence(low: float, high: float) -> None:
+    if not 0 < low < high < 1: raise ValueError(f"need 0 < low < high < 1, got low={low}, high={high}")
+
 def confident_labels(logits: torch.Tensor, region: torch.Tensor, *, low: float = 0.2, high: float = 0.8) -> torch.Tensor:
     "A teacher's mask logits (B, 1, H', W') as pseudo-labels (B, H', W'): 1 where its probability ≥ `high`, 0 where ≤ `low`, -1 between and outside `region` (B, H', W') bool."
-    if not 0 < low < high < 1: raise ValueError(f"need 0 < low < high < 1, got low={low}, high={high}")
+    _check_confidence(low, high)
     p = torch.sigmoid(logits.detach().float()[:, 0])
     return torch.where(p >= high, 1, torch.where(p <= low, 0, -1)).masked_fill(~region, -1)
 
@@ -59,7 +62,7 @@ class S3POTLoss(nn.Module):
         if unknown: raise ValueError(f"unknown loss terms {sorted(unknown)}; the terms are {LOSS_TERMS}")
         if not any(self.weights.values()): raise ValueError("every loss term is switched off: nothing to train")
         self.sharpness, self.confidence = sharpness, tuple(confidence)
-        confident_labels(torch.zeros(1, 1, 1, 1), torch.ones(1, 1, 1, dtype=torch.bool), low=self.confidence[0], high=self.confidence[1])  # checks them
+        _check_confidence(*self.confidence)
 
     def forward(self, logits: torch.Tensor, tokens: torch.Tensor, labels: torch.Tensor, grid: tuple[int, int], *,
                 decoder_logits: torch.Tensor | None = None, pseudo: torch.Tensor | None = None,

@@ -20,11 +20,11 @@ from tqdm.auto import tqdm
 from .data import LABEL_ID, PARSE_LABELS
 from .data.pretrain import _paste_shapes
 from .images import atomic_dir
-from .parsing import amodal_face_region
+from .parsing import amodal_face_region, face_region
 from .reference import GENERATOR_CONFIG, N_PARSE, REFERENCE_REGION, hflip_sample, load_clean_faces, read_generator_config
 
 # %% auto #0
-__all__ = ['CODE_CHANNELS', 'region_unet_registry', 'region_codes', 'build_region_unet', 'RegionStyleGenerator',
+__all__ = ['CODE_CHANNELS', 'region_unet_registry', 'region_codes', 'build_region_unet', 'fill_face_hull', 'RegionStyleGenerator',
            'build_region_style', 'save_region_style', 'load_region_style', 'train_region_style']
 
 # %% ../nbs/12a_region_style.ipynb #be678c18
@@ -87,10 +87,18 @@ def _grow(mask: torch.Tensor, px: int, feather: int) -> torch.Tensor:
     if feather: w = F.avg_pool2d(F.avg_pool2d(F.pad(w, (feather,) * 4, mode="replicate"), (1, 2 * feather + 1), 1), (2 * feather + 1, 1), 1)
     return w.clamp(0, 1)
 
+def fill_face_hull(parse: torch.Tensor) -> torch.Tensor:
+    "Labels (B, H, W) with every non-face pixel inside the face's amodal hull relabelled skin: the layout of the face behind an occluder."
+    # the parser calls about a quarter of occluder pixels background, hair or cloth; left so, RF would paint them as such
+    out = parse.clone()
+    out[amodal_face_region(parse) & ~face_region(parse)] = LABEL_ID["skin"]
+    return out
+
 class RegionStyleGenerator(nn.Module):
     "E4S-style RF: occluded images (B, 3, H, W) in [0, 1] + parse maps (B, H, W) → references (B, 3, H, W), the face repainted from region codes."
     def __init__(self, *, unet: UNet2DModel, cells: int = 4, region: tuple[str, ...] = REFERENCE_REGION,
-                 margin: float = 0.03, feather: float = 0.02, device: str | torch.device = "cpu"):
+                 margin: float = 0.03, feather: float = 0.02, fill_hull: bool = True, refine_tau: float | None = 0.12,
+                 device: str | torch.device = "cpu"):
         super().__init__()
         want = N_PARSE + CODE_CHANNELS + 2
         if unet.config.in_channels != want:
@@ -98,8 +106,10 @@ class RegionStyleGenerator(nn.Module):
         if unet.config.sample_size % cells: raise ValueError(f"cells={cells} must divide the resolution {unet.config.sample_size}")
         unknown = set(region) - set(LABEL_ID)
         if unknown: raise ValueError(f"unknown parse labels {sorted(unknown)} in region; choose from PARSE_LABELS")
+        if refine_tau is not None and not 0 < refine_tau < 1: raise ValueError(f"refine_tau is a colour difference in (0, 1) or None, got {refine_tau}")
         self.unet, self.cells = unet, cells
         self.region, self.margin, self.feather = tuple(region), margin, feather
+        self.fill_hull, self.refine_tau = bool(fill_hull), refine_tau
         self.device = torch.device(device)
         self.to(self.device).eval()
 
@@ -107,7 +117,8 @@ class RegionStyleGenerator(nn.Module):
     def resolution(self) -> int: return int(self.unet.config.sample_size)
 
     @property
-    def options(self) -> dict: return dict(cells=self.cells, region=list(self.region), margin=self.margin, feather=self.feather)
+    def options(self) -> dict: return dict(cells=self.cells, region=list(self.region), margin=self.margin, feather=self.feather,
+                                           fill_hull=self.fill_hull, refine_tau=self.refine_tau)
 
     def paint(self, images: torch.Tensor, parse: torch.Tensor) -> torch.Tensor:
         "The painted face (B, 3, r, r) in [0, 1] at the generator's resolution, from `parse` and the codes of `images` over it."
@@ -128,11 +139,18 @@ class RegionStyleGenerator(nn.Module):
             raise ValueError(f"parse must be (B, H, W) = {(images.shape[0], *images.shape[2:])} to match the images, got {tuple(parse.shape)}")
         raw = images.to(self.device, torch.float32)
         lab = parse.to(self.device)
-        painted = F.interpolate(self.paint(raw, lab), raw.shape[-2:], mode="bilinear", align_corners=False)
-        if not paste_back: return painted.to(images.device)
+        layout = fill_face_hull(lab) if self.fill_hull else lab
         ids = torch.tensor([LABEL_ID[n] for n in self.region], device=self.device)
         face = torch.isin(lab, ids) | amodal_face_region(lab)  # the hull: also where an occluder hides the face's outline
         w = _grow(face, round(self.margin * raw.shape[-2]), round(self.feather * raw.shape[-2]))
+        paint = lambda x: F.interpolate(self.paint(x, layout), raw.shape[-2:], mode="bilinear", align_corners=False)
+        painted = paint(raw)
+        if self.refine_tau is not None:
+            # one more pass: pixels far in colour from the first painting are likely the occluder, so the codes are pooled
+            # again with the first painting in their place (no mask: only the photo and the painting are compared)
+            suspect = (w * (raw - painted).abs()).mean(1, keepdim=True) > self.refine_tau
+            painted = paint(torch.where(suspect, painted, raw))
+        if not paste_back: return painted.clamp(0, 1).to(images.device)
         return (w * painted + (1 - w) * raw).clamp(0, 1).to(images.device)
 
     def save_pretrained(self, folder) -> Path: return save_region_style(self, folder)
