@@ -193,9 +193,9 @@ class S3POT(nn.Module):
         if self.screen is not None:
             scores = self.screen(prompts, shown.labels, shown.cues, shown.prior)
             keep = select_top(scores, shown.labels, k_pos=c["k_pos"], k_neg=c["k_neg"])
-        else:  # the ablation without screening: every candidate goes to the decoder
+        else:  # the ablation without screening: the candidates' own prior (their contrast) ranks them, with the same budget
             scores = shown.prior
-            keep = torch.where(shown.valid, torch.arange(shown.labels.shape[1], device=raw.device), -1)
+            keep = select_top(scores, shown.labels, k_pos=c["k_pos"], k_neg=c["k_neg"])
         chosen = prompts.gather(1, keep.clamp(min=0)[..., None].expand(-1, -1, prompts.shape[-1]))
         # straight-through gate: 1 in the forward pass, the score's sigmoid in the backward pass
         gate = torch.sigmoid(scores.gather(1, keep.clamp(min=0)).clamp(min=-30))
