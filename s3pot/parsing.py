@@ -26,8 +26,8 @@ __all__ = ['FACE_REGION_EXCLUDE', 'REGION_KINDS', 'parser_registry', 'PARSER_SIZ
            'PARSER_BACKENDS', 'face_region', 'amodal_face_region', 'search_region', 'ParseNet', 'ConvBNReLU',
            'BasicBlock', 'Resnet18', 'AttentionRefinementModule', 'ContextPath', 'FeatureFusionModule', 'BiSeNetOutput',
            'BiSeNet', 'build_parser', 'resize_images', 'FaceParser', 'load_state', 'save_parser', 'mesh_backend',
-           'load_faces', 'augment_batch', 'class_weights', 'dice_loss', 'train_parser', 'confusion',
-           'iou_from_confusion', 'evaluate_parser', 'parse_grid']
+           'load_faces', 'augment_batch', 'cover_with_shapes', 'class_weights', 'dice_loss', 'train_parser',
+           'confusion', 'iou_from_confusion', 'evaluate_parser', 'parse_grid']
 
 # %% ../nbs/11_parsing.ipynb #5b1ce8f9
 FACE_REGION_EXCLUDE = ("background", "hair", "l_ear", "r_ear", "ear_r", "neck", "neck_l", "cloth", "hat")
@@ -440,6 +440,17 @@ def augment_batch(images: torch.Tensor, parses: torch.Tensor, rng: np.random.Gen
     images = images * u(1, 1, 1) * (1 + (u(3, 1, 1) - 1) / 4)                       # brightness, tint
     return images.clamp(0, 1), parses
 
+def cover_with_shapes(images: torch.Tensor, rng: np.random.Generator, *, p: float = 0.7) -> torch.Tensor:
+    "Faces (B, 3, S, S) float [0, 1] with 1–2 generic textured shapes pasted over a fraction `p` of them; the labels stay the clean face's."
+    from s3pot.data.pretrain import _paste_shapes  # the generic shapes RF and the foundation SAM train with, never the occluders
+    out = images.clone()
+    for i in range(len(images)):
+        if rng.random() < p:
+            img, _ = _paste_shapes(rng, (images[i].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8), int(rng.integers(1, 3)))
+            out[i] = torch.from_numpy(img).permute(2, 0, 1).float() / 255
+    return out
+
+
 # %% ../nbs/11_parsing.ipynb #ca8b0f68
 def class_weights(parses: torch.Tensor, *, n_classes: int = len(PARSE_LABELS), power: float = 0.5,
                   clip: float = 10.0) -> torch.Tensor:
@@ -472,13 +483,13 @@ def _save_ckpt(path: Path, obj: dict):
 # %% ../nbs/11_parsing.ipynb #062828b5
 def train_parser(model: nn.Module, dataset_root, *, steps: int = 1000, batch_size: int = 16, lr: float = 3e-3,
                  weight_decay: float = 1e-4, size: int | None = None, seed: int = 0, use: str = "clean", dice: float = 1.0,
-                 augment: bool = True, ckpt_dir=None, ckpt_every: int = 200, stop_at: int | None = None,
+                 augment: bool = True, cover_p: float = 0.7, ckpt_dir=None, ckpt_every: int = 200, stop_at: int | None = None,
                  device: str | torch.device = "cpu", workers: int = 2, progress: bool = True) -> list[dict]:
     "Train `model` (normalised (B, 3, S, S) → logits) on clean train faces; returns the history [{step, loss, lr, seconds}]."
     size = size or getattr(model, "config", {}).get("size")
     if not size: raise ValueError("pass `size`, the training resolution")
     fingerprint = dict(steps=steps, batch_size=batch_size, lr=lr, weight_decay=weight_decay, size=size, seed=seed,
-                       use=use, dice=dice, augment=augment, config=json.dumps(getattr(model, "config", {}), sort_keys=True))
+                       use=use, dice=dice, augment=augment, cover_p=cover_p, config=json.dumps(getattr(model, "config", {}), sort_keys=True))
     model.to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     start, history = 0, []
@@ -506,6 +517,7 @@ def train_parser(model: nn.Module, dataset_root, *, steps: int = 1000, batch_siz
         idx = torch.from_numpy(rng.choice(len(faces), size=min(batch_size, len(faces)), replace=False))
         x, y = faces[idx].float() / 255, parses[idx].long()
         if augment: x, y = augment_batch(x, y, rng)
+        if cover_p: x = cover_with_shapes(x, rng, p=cover_p)  # amodal: the layout behind the shapes is still the target
         x, y = x.to(device), y.to(device)
         for g in opt.param_groups: g["lr"] = _lr_at(step, steps, lr)
         out = model(((x - mean) / std).contiguous(memory_format=torch.channels_last))
